@@ -13,6 +13,7 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/cdk.out', '<rootDir>/.plantsync'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 30_000,
   // Tests that boot the local runtime share ports and Java; one worker per core is plenty.
   maxWorkers: 2,

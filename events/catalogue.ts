@@ -47,7 +47,9 @@ export type EventData<T extends DetailType> = z.infer<Extract<CatalogueEntry, { 
 /** The full detail (metadata + data) of an event type. */
 export type EventDetail<T extends DetailType> = z.infer<Extract<CatalogueEntry, { detailType: T }>['detail']>;
 
-const byDetailType = new Map<string, EventDefinition>(catalogue.map((d) => [d.detailType, d as EventDefinition]));
+const byDetailType = new Map<string, EventDefinition>(
+  catalogue.map((d) => [d.detailType, d as EventDefinition]),
+);
 
 export class UnknownEventTypeError extends Error {
   override readonly name = 'UnknownEventTypeError';
@@ -56,13 +58,16 @@ export class UnknownEventTypeError extends Error {
   }
 }
 
-export const definitionOf = <T extends DetailType>(detailType: T): Extract<CatalogueEntry, { detailType: T }> => {
+export const definitionOf = <T extends DetailType>(
+  detailType: T,
+): Extract<CatalogueEntry, { detailType: T }> => {
   const definition = byDetailType.get(detailType);
   if (!definition) throw new UnknownEventTypeError(detailType);
   return definition as Extract<CatalogueEntry, { detailType: T }>;
 };
 
-export const findDefinition = (detailType: string): EventDefinition | undefined => byDetailType.get(detailType);
+export const findDefinition = (detailType: string): EventDefinition | undefined =>
+  byDetailType.get(detailType);
 
 /** Data ownership as code: event type → the one system allowed to publish it. */
 export const ownership: Readonly<Record<DetailType, System>> = Object.fromEntries(
@@ -87,7 +92,8 @@ export class OwnershipViolationError extends Error {
 export const assertOwnership = (publisher: System, detailType: string): EventDefinition => {
   const definition = byDetailType.get(detailType);
   if (!definition) throw new UnknownEventTypeError(detailType);
-  if (definition.owner !== publisher) throw new OwnershipViolationError(detailType, publisher, definition.owner);
+  if (definition.owner !== publisher)
+    throw new OwnershipViolationError(detailType, publisher, definition.owner);
   return definition;
 };
 

@@ -33,7 +33,8 @@ const compareNode = (before: Schema, after: Schema, path: string, out: Break[]):
   const narrowed = (message: string) => out.push({ kind: 'narrowed-type', path, message });
 
   if (before.$ref !== undefined || after.$ref !== undefined) {
-    if (json(before.$ref) !== json(after.$ref)) narrowed('a $ref changed; compare the referenced schemas by hand');
+    if (json(before.$ref) !== json(after.$ref))
+      narrowed('a $ref changed; compare the referenced schemas by hand');
     return;
   }
 
@@ -71,7 +72,8 @@ const compareNode = (before: Schema, after: Schema, path: string, out: Break[]):
       if (lost.length > 0) narrowed(`enum values removed: ${lost.map(json).join(', ')}`);
     }
   }
-  if (after.const !== undefined && json(after.const) !== json(before.const)) narrowed('a const now restricts the value');
+  if (after.const !== undefined && json(after.const) !== json(before.const))
+    narrowed('a const now restricts the value');
 
   for (const key of ['pattern', 'format', 'multipleOf'] as const) {
     if (after[key] !== undefined && json(after[key]) !== json(before[key])) {

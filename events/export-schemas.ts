@@ -68,7 +68,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(`BREAKING ${file}\n  ${messages.join('\n  ')}\n  -> define a new major version instead`);
   }
   for (const file of result.stale) console.error(`stale    ${file} (no event type produces it)`);
-  console.log(`${catalogue.length} event types: ${result.unchanged.length} unchanged, ${result.written.length} ${check ? 'differ' : 'written'}`);
-  const failed = result.breaking.length > 0 || (check && (result.written.length > 0 || result.stale.length > 0));
+  console.log(
+    `${catalogue.length} event types: ${result.unchanged.length} unchanged, ${result.written.length} ${check ? 'differ' : 'written'}`,
+  );
+  const failed =
+    result.breaking.length > 0 || (check && (result.written.length > 0 || result.stale.length > 0));
   process.exit(failed ? 1 : 0);
 }

@@ -124,7 +124,13 @@ export const WorkOrderCompleted = defineEvent({
     platform: 'maintainx',
     equipmentId: '10000042',
     completedAt: '2026-11-29T01:40:00+01:00',
-    labour: [{ technician: 'J. Novak', time: { value: '3.5', unit: 'HUR' }, cost: { amount: '245.00', currency: 'EUR' } }],
+    labour: [
+      {
+        technician: 'J. Novak',
+        time: { value: '3.5', unit: 'HUR' },
+        cost: { amount: '245.00', currency: 'EUR' },
+      },
+    ],
     parts: [
       {
         partNumber: 'BRG-6206-2RS',

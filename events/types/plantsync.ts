@@ -4,7 +4,16 @@ import { System } from '../envelope';
 import { Decimal, Identifier, LongText, ShortText } from '../primitives';
 
 export const BusinessKey = z.object({
-  kind: z.enum(['order', 'operation', 'equipment', 'work-order', 'notification', 'downtime', 'alert', 'adjustment']),
+  kind: z.enum([
+    'order',
+    'operation',
+    'equipment',
+    'work-order',
+    'notification',
+    'downtime',
+    'alert',
+    'adjustment',
+  ]),
   value: Identifier,
 });
 

@@ -105,7 +105,11 @@ export const ProductionOrderChanged = defineEvent({
   data: ProductionOrder.extend({
     changedFields: z.array(z.string()).default([]).describe('hint only; consumers use the full state'),
   }),
-  example: { ...exampleOrder, plannedQuantity: { value: '150.000', unit: 'H87' }, changedFields: ['plannedQuantity'] },
+  example: {
+    ...exampleOrder,
+    plannedQuantity: { value: '150.000', unit: 'H87' },
+    changedFields: ['plannedQuantity'],
+  },
 });
 
 export const ProductionOrderCancelled = defineEvent({
