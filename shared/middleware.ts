@@ -190,7 +190,7 @@ export const sqsBatchHandler = (
         });
       },
       processor,
-      { context },
+      { context, throwOnFullBatchFailure: false },
     ),
   );
 };
