@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogue } from './catalogue';
+import { type Consumers, renderCatalogueDoc } from './catalogue-doc';
 import { findBreakingChanges } from './compat';
 import { schemaPath, serializeSchema, toJsonSchema } from './json-schema';
 
@@ -22,8 +23,20 @@ export interface ExportResult {
   readonly stale: string[];
 }
 
-export const exportSchemas = (options: { write: boolean }): ExportResult => {
+export const CATALOGUE_DOC = 'docs/events.md';
+
+export const exportSchemas = (options: { write: boolean; consumers?: Consumers }): ExportResult => {
   const result: ExportResult = { written: [], unchanged: [], breaking: [], stale: [] };
+  const doc = renderCatalogueDoc(options.consumers);
+  const docPath = join(root, CATALOGUE_DOC);
+  if (existsSync(docPath) && readFileSync(docPath, 'utf8') === doc) result.unchanged.push(CATALOGUE_DOC);
+  else {
+    if (options.write) {
+      mkdirSync(dirname(docPath), { recursive: true });
+      writeFileSync(docPath, doc);
+    }
+    result.written.push(CATALOGUE_DOC);
+  }
   const expected = new Set<string>();
   for (const definition of catalogue) {
     const file = schemaPath(definition);

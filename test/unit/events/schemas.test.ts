@@ -5,12 +5,12 @@ import { exportSchemas } from '../../../events/export-schemas';
 const schemaOf = (type: z.ZodType) => z.toJSONSchema(type, { target: 'draft-4', io: 'input' });
 
 describe('committed JSON Schemas', () => {
-  it('match the zod schemas exactly (run `npm run schemas` after changing an event)', () => {
+  it('and docs/events.md match the zod schemas exactly (run `npm run schemas` after changing an event)', () => {
     const result = exportSchemas({ write: false });
     expect(result.written).toEqual([]);
     expect(result.stale).toEqual([]);
     expect(result.breaking).toEqual([]);
-    expect(result.unchanged).toHaveLength(catalogue.length);
+    expect(result.unchanged).toHaveLength(catalogue.length + 1);
   });
 });
 
