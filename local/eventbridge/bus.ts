@@ -230,7 +230,7 @@ export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
 
 function toDate(value: Date | string | number, field: string): Date {
   // The JSON protocol sends timestamps as epoch seconds.
-  const date = value instanceof Date ? value : new Date(typeof value === 'number' ? value * 1000 : value);
+  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime()))
     throw new EventBridgeError('ValidationException', `${field} is not a valid timestamp.`);
   return date;
@@ -530,6 +530,18 @@ export class LocalEventBridge {
     this.archive(bus, event);
     this.route(bus, event);
     return { EventId: event.id };
+  }
+
+  /**
+   * Bus-to-bus delivery: AWS forwards the event unchanged (same id, time and source) to the target bus,
+   * where it is archived and matched against that bus's rules. The runtime calls this when a target ARN
+   * is an event bus.
+   */
+  forwardEvent(busNameOrArn: string, event: EventBridgeEvent): void {
+    const bus = this.bus(busNameOrArn);
+    const copy = structuredClone(event);
+    this.archive(bus, copy);
+    this.route(bus, copy);
   }
 
   private route(bus: Bus, event: EventBridgeEvent, onlyRules?: Set<string>): void {

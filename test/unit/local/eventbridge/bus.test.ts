@@ -548,3 +548,26 @@ describe('testEventPattern', () => {
     );
   });
 });
+
+describe('bus-to-bus forwarding', () => {
+  it('routes a forwarded event unchanged on the target bus', async () => {
+    const { bridge, delivered } = setup();
+    withRule(bridge, [queue()]);
+    const event = {
+      version: '0' as const,
+      id: 'original-id',
+      'detail-type': 'MachineStateChanged',
+      source: 'plant.mes',
+      account: '111122223333',
+      time: '2026-11-25T03:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: { state: 'ok' },
+    };
+
+    bridge.forwardEvent(bridge.busArn('plant'), event);
+    await bridge.drain();
+
+    expect(JSON.parse(delivered[0]?.payload ?? '')).toEqual(event);
+  });
+});
