@@ -3,6 +3,8 @@
  * Exit codes: 0 success, 1 failure of the operation, 2 bad input or usage (with the reason on stderr).
  */
 import { Command, CommanderError } from 'commander';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import { registerDlq } from './commands/dlq';
 import { registerEvents } from './commands/events';
 import { type Io, processIo } from './io';
 
@@ -13,6 +15,7 @@ export const buildProgram = (io: Io): Command => {
     .showHelpAfterError()
     .exitOverride();
   registerEvents(program, io);
+  registerDlq(program, io);
   return program;
 };
 
@@ -23,6 +26,7 @@ export const run = async (argv: readonly string[], io: Io = processIo): Promise<
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     io.err(`plantsync: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof ValidationError || error instanceof NotFoundError) return 2;
     return typeof (error as { exitCode?: unknown }).exitCode === 'number'
       ? (error as { exitCode: number }).exitCode
       : 1;
