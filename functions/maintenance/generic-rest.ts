@@ -59,6 +59,11 @@ export const GenericRestMapping = z.object({
     /** Marks a notification vs a work order when both share one endpoint, e.g. `type`. */
     recordType: JsonPath.optional(),
   }),
+  /**
+   * Where the record sits in request and response bodies (e.g. `data` for JSON:API); the field paths
+   * are relative to it. Omit when the body is the record itself.
+   */
+  recordPath: JsonPath.optional(),
   /** Path of the array in the find response; omit when the response is the array itself. */
   listPath: JsonPath.optional(),
   /** The vendor's record-type values when `fields.recordType` is set. */
@@ -125,7 +130,7 @@ export class GenericRestConnector implements MaintenanceConnector {
     await this.transport.request({
       method: op.method,
       path: fill(op.path, { id: command.workOrderId }),
-      body,
+      body: this.wrap(body),
     });
   }
 
@@ -135,7 +140,7 @@ export class GenericRestConnector implements MaintenanceConnector {
       method: op.method,
       path: fill(op.path, { id: workOrderId }),
     });
-    return this.stateOf(response.json);
+    return this.stateOf(this.unwrap(response.json));
   }
 
   /** A vendor record → canonical state through the field paths and the status map. */
@@ -186,9 +191,9 @@ export class GenericRestConnector implements MaintenanceConnector {
     const response = await this.transport.request({
       method: operation.method,
       path: fill(operation.path, { externalReference: command.externalReference }),
-      body,
+      body: this.wrap(body),
     });
-    const id = getPath(response.json, f.id);
+    const id = getPath(this.unwrap(response.json), f.id);
     if (id === undefined || id === null) throw new PermanentError(`create response has no id at "${f.id}"`);
     return { id: String(id), created: true };
   }
@@ -206,6 +211,17 @@ export class GenericRestConnector implements MaintenanceConnector {
     );
     const id = match === undefined ? undefined : getPath(match, this.mapping.fields.id);
     return id === undefined || id === null ? undefined : String(id);
+  }
+
+  private wrap(record: Record<string, unknown>): Record<string, unknown> {
+    if (!this.mapping.recordPath) return record;
+    const body: Record<string, unknown> = {};
+    setPath(body, this.mapping.recordPath, record);
+    return body;
+  }
+
+  private unwrap(body: unknown): unknown {
+    return this.mapping.recordPath ? getPath(body, this.mapping.recordPath) : body;
   }
 
   private vendorStatus(status: WorkOrderStatus): string {

@@ -11,6 +11,13 @@ export interface HttpRequest {
   readonly path: string;
   readonly query?: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly body?: unknown;
+  /**
+   * Whether repeating the request is harmless. Default: every method but POST. A non-idempotent request
+   * is not repeated after a 5xx, timeout or network error (the server may have acted on it); the
+   * TransientError goes to the queue, whose retry runs the connector's lookup-before-create again.
+   * A 429 is always repeated: the server refused the request without acting on it.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface HttpResponse {
@@ -65,6 +72,7 @@ export class RestTransport {
   async request(request: HttpRequest): Promise<HttpResponse> {
     const url = this.url(request);
     const what = `${request.method} ${request.path}`;
+    const repeatable = request.idempotent ?? request.method !== 'POST';
     let waited = 0;
     let lastError: TransientError | undefined;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
@@ -90,7 +98,8 @@ export class RestTransport {
           },
         );
         const delay = this.backoff(attempt);
-        if (attempt + 1 >= this.maxAttempts || waited + delay > this.maxRetryWaitMs) throw lastError;
+        if (!repeatable || attempt + 1 >= this.maxAttempts || waited + delay > this.maxRetryWaitMs)
+          throw lastError;
         await this.sleep(delay);
         waited += delay;
         continue;
@@ -115,7 +124,8 @@ export class RestTransport {
       if (response.status >= 500 || response.status === 408) {
         const delay = retryAfter(response.headers, this.clock.now()) ?? this.backoff(attempt);
         lastError = new TransientError(reason, { retryAfterMs: delay, details: { status: response.status } });
-        if (attempt + 1 >= this.maxAttempts || waited + delay > this.maxRetryWaitMs) throw lastError;
+        if (!repeatable || attempt + 1 >= this.maxAttempts || waited + delay > this.maxRetryWaitMs)
+          throw lastError;
         await this.sleep(delay);
         waited += delay;
         continue;

@@ -71,11 +71,12 @@ export class TenantRateLimiter {
     }
   }
 
-  /** After a 429: nothing more for this tenant until `untilMs` (epoch ms), and the bucket is empty. */
+  /** After a 429: nothing more for this tenant until `untilMs` (epoch ms), then one call, then the rate. */
   block(tenant: string, limit: RateLimit, untilMs: number): void {
     const bucket = this.bucket(tenant, limit);
     bucket.blockedUntil = Math.max(bucket.blockedUntil, untilMs);
-    bucket.tokens = 0;
+    // One call may go when the block ends; the rate applies again from there.
+    bucket.tokens = Math.min(bucket.tokens, 1);
     bucket.updatedAt = Math.max(bucket.updatedAt, untilMs);
   }
 
