@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { definitionOf, PlantCode } from '../../../events';
 import {
@@ -7,6 +6,7 @@ import {
   IdocSchemaViolationError,
   IdocUnknownTypeError,
 } from '../errors';
+import { deterministicUuid } from '../ids';
 import { SapDateTimeError, sapDateTimeToIso } from '../time';
 import {
   type ControlRecord,
@@ -144,15 +144,6 @@ export const translateIdocs = (xml: string, options: TranslateOptions): Translat
     });
   });
   return { idocs, events: idocs.flatMap((i) => i.events), repeatedDocnums: [...repeated] };
-};
-
-/** A deterministic UUID (version 5 layout, SHA-1 of a name), so CLI output is reproducible. */
-export const deterministicUuid = (name: string): string => {
-  const hash = createHash('sha1').update(`plantsync:${name}`).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 };
 
 export interface CliEvent {
