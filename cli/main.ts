@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { registerDlq } from './commands/dlq';
 import { registerEvents } from './commands/events';
+import { registerTranslate } from './commands/translate';
 import { type Io, processIo } from './io';
 
 export const buildProgram = (io: Io): Command => {
@@ -16,6 +17,7 @@ export const buildProgram = (io: Io): Command => {
     .exitOverride();
   registerEvents(program, io);
   registerDlq(program, io);
+  registerTranslate(program, io);
   return program;
 };
 
