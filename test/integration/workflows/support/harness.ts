@@ -92,6 +92,7 @@ export interface RunResult {
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly output?: Record<string, unknown>;
   readonly error?: string;
+  readonly errorMessage?: string;
   /** Names of the states entered, in order (Map iterations and Parallel branches included). */
   readonly path: string[];
   /** Names of the states retried, once per retry. */
@@ -199,7 +200,16 @@ export const startWorkflow = (
     },
     async (error: unknown) => {
       await logging.catch(() => undefined);
-      return { status: 'FAILED' as const, error: (error as Error).name, path, retried, ...sink };
+      // ExecutionError wraps what failed the execution: a Fail state's Error, or a runtime error.
+      const cause = ((error as Error).cause ?? error) as Error;
+      return {
+        status: 'FAILED' as const,
+        error: cause.name,
+        errorMessage: cause.message,
+        path,
+        retried,
+        ...sink,
+      };
     },
   );
   return { token, done };
