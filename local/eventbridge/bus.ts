@@ -497,6 +497,10 @@ export class LocalEventBridge {
         };
       }
     }
+    if ((entry.Source as string).startsWith('aws.')) {
+      // Sources under aws. are reserved for AWS services.
+      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
+    }
     let detail: unknown;
     try {
       detail = JSON.parse(entry.Detail as string);

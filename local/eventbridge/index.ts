@@ -29,6 +29,7 @@ export {
 } from './pattern';
 export {
   type Authorize,
+  type AuthorizeDecision,
   accessKeyIdOf,
   type EventBridgeServer,
   type EventBridgeServerOptions,

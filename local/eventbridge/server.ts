@@ -8,12 +8,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EventBridgeError, type LocalEventBridge, type PutEventsRequestEntry } from './bus';
 
-/** Returns false (or throws) to deny; `resourceArn` is the ARN IAM would evaluate for the action. */
+/** An authorization decision; a `message` on a denial becomes the AccessDeniedException message. */
+export type AuthorizeDecision = boolean | { allowed: boolean; message?: string };
+
+/**
+ * Returns a denial (or throws) to refuse; `action` is the IAM action (`events:PutEvents`) and
+ * `resourceArn` the ARN IAM would evaluate for it.
+ */
 export type Authorize = (
   accessKeyId: string | undefined,
   action: string,
   resourceArn: string,
-) => boolean | Promise<boolean>;
+) => AuthorizeDecision | Promise<AuthorizeDecision>;
 
 export interface EventBridgeServerOptions {
   bridge: LocalEventBridge;
@@ -194,14 +200,16 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
       const auth = async (resourceArn: string): Promise<void> => {
         if (!options.authorize) return;
         const denied = `User: ${accessKeyId ?? 'anonymous'} is not authorized to perform: events:${action} on resource: ${resourceArn}`;
-        let allowed: boolean;
+        let decision: AuthorizeDecision;
         try {
-          allowed = await options.authorize(accessKeyId, `events:${action}`, resourceArn);
+          decision = await options.authorize(accessKeyId, `events:${action}`, resourceArn);
         } catch (error) {
           if (error instanceof EventBridgeError) throw error;
           throw new EventBridgeError('AccessDeniedException', `${denied}: ${(error as Error).message}`);
         }
-        if (!allowed) throw new EventBridgeError('AccessDeniedException', denied);
+        if (decision === true || (typeof decision === 'object' && decision.allowed)) return;
+        const message = typeof decision === 'object' && decision.message ? decision.message : denied;
+        throw new EventBridgeError('AccessDeniedException', message);
       };
       send(res, 200, await handler(body, auth));
     } catch (error) {

@@ -124,6 +124,15 @@ describe('putEvents', () => {
     });
   });
 
+  it('refuses sources reserved for AWS services', () => {
+    const { bridge } = setup();
+    bridge.createEventBus('plant');
+    expect(bridge.putEvents([entry({}, { Source: 'aws.ec2' })]).Entries[0]).toEqual({
+      ErrorCode: 'NotAuthorizedForSourceException',
+      ErrorMessage: 'Not authorized for the source.',
+    });
+  });
+
   it('reports an entry for a bus that does not exist', () => {
     const { bridge } = setup();
     const response = bridge.putEvents([entry({}, { EventBusName: 'missing' })]);

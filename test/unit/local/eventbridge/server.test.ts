@@ -41,6 +41,8 @@ beforeAll(async () => {
     bridge,
     authorize: (accessKeyId, action, resourceArn) => {
       authorizations.push([accessKeyId, action, resourceArn]);
+      if (accessKeyId === 'AKIDEXPLAINED')
+        return { allowed: false, message: `role lacks ${action} on ${resourceArn}` };
       return accessKeyId !== 'AKIDDENIED';
     },
   });
@@ -194,6 +196,16 @@ describe('EventBridge JSON protocol server', () => {
       name: 'AccessDeniedException',
       message:
         'User: AKIDDENIED is not authorized to perform: events:PutEvents on resource: arn:aws:events:eu-west-1:111122223333:event-bus/default',
+    });
+  });
+
+  it('uses the message of a denial decision', async () => {
+    const error = await clientFor('AKIDEXPLAINED')
+      .send(new PutRuleCommand({ Name: 'x', EventPattern: '{"source":["s"]}' }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'AccessDeniedException',
+      message: 'role lacks events:PutRule on arn:aws:events:eu-west-1:111122223333:rule/x',
     });
   });
 
