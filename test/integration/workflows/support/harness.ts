@@ -172,7 +172,7 @@ export const startWorkflow = (
     validationOptions: { checkArn: true, checkPaths: true },
   });
   const execution = machine.run(input as never, {
-    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: zeroRetryWaits },
+    overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: zeroRetryWaits },
     context: {
       Execution: { Id: `arn:aws:states:eu-central-1:123456789012:execution:${name}:run-${executionCounter}` },
       Task: { Token: token },
