@@ -74,8 +74,6 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     const current = await deps.repo.getOrder(p.plant, p.order.orderNumber);
     if (!current || current.stuckRaisedAt || current.status !== p.order.status) return { outcome: 'skipped' };
     const now = deps.now().toISOString();
-    const { rev: _rev, ...rest } = current;
-    if (!(await deps.repo.saveOrder({ ...rest, stuckRaisedAt: now }, current))) return { outcome: 'skipped' };
     const exceptionId = `SX-${p.plant}-${current.orderNumber}-order-stuck`;
     await deps.events.publish([
       {
@@ -99,6 +97,9 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
         correlationId: current.correlationId,
       },
     ]);
+    // Published before it is marked: a retry after a crash re-publishes under the same idempotency key.
+    const { rev: _rev, ...rest } = current;
+    await deps.repo.saveOrder({ ...rest, stuckRaisedAt: now }, current);
     deps.metrics.record('SyncExceptionRaised', 1, 'Count', p.plant);
     return { outcome: 'raised', exceptionId };
   },

@@ -220,8 +220,10 @@ export class FakeReference implements ReferenceDataPort {
 }
 
 export class FakeEvents implements EventSink {
+  readonly failures = new FailurePlan();
   readonly published: EventToPublish[] = [];
   async publish(events: readonly EventToPublish[]) {
+    this.failures.check('publish');
     this.published.push(...events);
   }
   ofType(detailType: string): EventToPublish[] {
