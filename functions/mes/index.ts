@@ -6,6 +6,16 @@
 export { type B2mmlVersion, parseB2mml } from './b2mml/document';
 export { translatePerformance } from './b2mml/inbound';
 export { buildCancelSchedule, buildSchedule, scheduleBodId } from './b2mml/outbound';
+export {
+  MesClient,
+  type MesClientOptions,
+  type OrderAction,
+  type OrderResult,
+  type ProductionStatus,
+  readProductionStatus,
+  type StatusTarget,
+} from './client';
+export { MesPlantSettings, parseMesPlants } from './config';
 export { addDecimals, normalizeDecimal } from './decimal';
 export type { MesDetailType, MesFact } from './facts';
 export { machineState } from './facts';

@@ -1,0 +1,346 @@
+import type { EventData } from '../../events/catalogue';
+import { correlationHeaders } from '../../shared/correlation';
+import { BusinessRuleError, PermanentError, TransientError, ValidationError } from '../../shared/errors';
+import { backoffDelay, sleep as defaultSleep } from '../../shared/retry';
+import { buildCancelSchedule, buildSchedule } from './b2mml/outbound';
+import type { MesPlantSettings } from './config';
+import { type MachineState, machineState, operationNumber, orderNumber } from './facts';
+import { cancelToWire, orderToWire } from './json/outbound';
+import { EquipmentStatusResponse, OrderResponse } from './json/wire';
+
+export interface MesClientOptions {
+  readonly plant: string;
+  readonly settings: MesPlantSettings;
+  /** Credentials as request headers (from the plant's secret); values are never logged. */
+  readonly authHeaders?: () => Promise<Record<string, string>>;
+  /** Per-request timeout. @default 8000 */
+  readonly timeoutMs?: number;
+  /** Attempts per call, the first included. @default 4 */
+  readonly maxAttempts?: number;
+  /** @default 200 */
+  readonly baseDelayMs?: number;
+  /** @default 5000 */
+  readonly maxDelayMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export type OrderAction = 'release' | 'change' | 'cancel';
+
+export interface OrderResult {
+  readonly orderNumber: string;
+  readonly revision: number;
+  readonly action: OrderAction;
+  /** `applied`: the MES took this revision (or already had it); `superseded`: it holds a newer one. */
+  readonly outcome: 'applied' | 'superseded';
+  readonly status: number;
+  readonly attempts: number;
+  readonly mesJobId?: string;
+}
+
+export interface ProductionStatus {
+  readonly equipmentId?: string;
+  readonly line?: string;
+  readonly state: MachineState;
+  readonly since?: string;
+  readonly currentOrder?: {
+    readonly orderNumber: string;
+    readonly mesJobId?: string;
+    readonly operationNumber?: string;
+  };
+  readonly observedAt: string;
+}
+
+export type StatusTarget = { readonly equipmentId: string } | { readonly line: string };
+
+type OrderData = EventData<'ProductionOrderReleased'> | EventData<'ProductionOrderChanged'>;
+
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+  readonly attempts: number;
+}
+
+/**
+ * Talks to one plant's MES in its profile. Every call has a timeout; 429, 5xx, timeouts and network
+ * errors are retried with exponential backoff and full jitter (honouring Retry-After), other 4xx
+ * never. Order calls are idempotent: the MES gets the SAP order number, a revision (monotonic per
+ * order: the epoch milliseconds of the SAP change) and an Idempotency-Key (B2MML: the BODID), so a
+ * resend is harmless and an older revision arriving late is answered 409 and treated as superseded.
+ */
+export class MesClient {
+  private readonly fetch: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: MesClientOptions) {
+    this.fetch = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  get profile(): MesPlantSettings['profile'] {
+    return this.options.settings.profile;
+  }
+
+  /** Publishes a released order (`release`) or its new full state (`change`). */
+  async publishOrder(
+    action: 'release' | 'change',
+    order: OrderData,
+    revision: number,
+    occurredAt: string,
+  ): Promise<OrderResult> {
+    const key = `plantsync:order:${order.orderNumber}:r${revision}:${action}`;
+    if (this.profile === 'b2mml') {
+      const xml = buildSchedule(
+        order,
+        {
+          plant: this.options.plant,
+          revision,
+          version: this.options.settings.b2mmlVersion,
+          createdAt: occurredAt,
+        },
+        action === 'release' ? 'Process' : 'Change',
+      );
+      return this.orderCall(action, order.orderNumber, revision, 'POST', '', xml, 'application/xml', key);
+    }
+    const body = JSON.stringify(orderToWire(order, this.options.plant, revision));
+    return action === 'release'
+      ? this.orderCall(
+          action,
+          order.orderNumber,
+          revision,
+          'POST',
+          '/v1/production-orders',
+          body,
+          'application/json',
+          key,
+        )
+      : this.orderCall(
+          action,
+          order.orderNumber,
+          revision,
+          'PUT',
+          `/v1/production-orders/${encodeURIComponent(order.orderNumber)}`,
+          body,
+          'application/json',
+          key,
+        );
+  }
+
+  async cancelOrder(
+    cancel: EventData<'ProductionOrderCancelled'>,
+    revision: number,
+    occurredAt: string,
+  ): Promise<OrderResult> {
+    const key = `plantsync:order:${cancel.orderNumber}:r${revision}:cancel`;
+    if (this.profile === 'b2mml') {
+      const xml = buildCancelSchedule(cancel, {
+        plant: this.options.plant,
+        revision,
+        version: this.options.settings.b2mmlVersion,
+        createdAt: occurredAt,
+      });
+      return this.orderCall('cancel', cancel.orderNumber, revision, 'POST', '', xml, 'application/xml', key);
+    }
+    return this.orderCall(
+      'cancel',
+      cancel.orderNumber,
+      revision,
+      'POST',
+      `/v1/production-orders/${encodeURIComponent(cancel.orderNumber)}/cancel`,
+      JSON.stringify(cancelToWire(cancel, revision)),
+      'application/json',
+      key,
+    );
+  }
+
+  /**
+   * Current production status of an equipment or a line (`GET /v1/equipment/{id}/status`,
+   * `GET /v1/lines/{line}/status`; B2MML plants expose the same REST status resource).
+   */
+  async readProductionStatus(target: StatusTarget): Promise<ProductionStatus> {
+    const path =
+      'equipmentId' in target
+        ? `/v1/equipment/${encodeURIComponent(target.equipmentId)}/status`
+        : `/v1/lines/${encodeURIComponent(target.line)}/status`;
+    const answer = await this.call('GET', path, undefined, undefined, undefined);
+    if (answer.status === 404) {
+      throw new PermanentError(
+        `MES ${this.options.plant} does not know ${'equipmentId' in target ? 'equipment' : 'line'} ${Object.values(target)[0]}`,
+      );
+    }
+    this.refuseClientErrors(answer, 'read production status');
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.text);
+    } catch {
+      throw new PermanentError(`MES ${this.options.plant} status answer is not JSON`);
+    }
+    const parsed = EquipmentStatusResponse.safeParse(json);
+    if (!parsed.success)
+      throw new PermanentError(
+        `MES ${this.options.plant} status answer is malformed: ${parsed.error.issues[0]?.message}`,
+      );
+    const s = parsed.data;
+    return {
+      ...('equipmentId' in target
+        ? { equipmentId: target.equipmentId }
+        : s.equipmentId
+          ? { equipmentId: s.equipmentId }
+          : {}),
+      ...('line' in target ? { line: target.line } : s.line ? { line: s.line } : {}),
+      state: machineState(s.state, 'status.state'),
+      ...(s.since ? { since: s.since } : {}),
+      ...(s.currentOrder
+        ? {
+            currentOrder: {
+              orderNumber: orderNumber(s.currentOrder.orderNumber, 'status.currentOrder.orderNumber'),
+              ...(s.currentOrder.jobId ? { mesJobId: s.currentOrder.jobId } : {}),
+              ...(s.currentOrder.operationNumber !== undefined
+                ? {
+                    operationNumber: operationNumber(
+                      s.currentOrder.operationNumber,
+                      'status.currentOrder.operationNumber',
+                    ),
+                  }
+                : {}),
+            },
+          }
+        : {}),
+      observedAt: s.updatedAt ?? new Date().toISOString(),
+    };
+  }
+
+  private async orderCall(
+    action: OrderAction,
+    order: string,
+    revision: number,
+    method: string,
+    path: string,
+    body: string,
+    contentType: string,
+    idempotencyKey: string,
+  ): Promise<OrderResult> {
+    const answer = await this.call(method, path, body, contentType, idempotencyKey);
+    const base = { orderNumber: order, revision, action, status: answer.status, attempts: answer.attempts };
+    if (answer.status === 409) return { ...base, outcome: 'superseded' };
+    if (answer.status === 404 && action === 'cancel') return { ...base, outcome: 'applied' }; // nothing to cancel
+    if (answer.status === 422) {
+      throw new BusinessRuleError(
+        `MES ${this.options.plant} refused to ${action} order ${order}: ${reasonOf(answer.text)}`,
+        {
+          kind: 'mes-business-rejection',
+          owner: { system: 'mes', role: 'MES administrator' },
+          businessKey: { kind: 'order', value: order },
+          severity: 'high',
+        },
+      );
+    }
+    this.refuseClientErrors(answer, `${action} order ${order}`);
+    const parsed = answer.text ? OrderResponse.safeParse(safeJson(answer.text)) : undefined;
+    const jobId = parsed?.success ? parsed.data.jobId : undefined;
+    return { ...base, outcome: 'applied', ...(jobId ? { mesJobId: jobId } : {}) };
+  }
+
+  private refuseClientErrors(answer: Answer, what: string): void {
+    if (answer.status >= 400) {
+      const error = answer.status === 400 ? ValidationError : PermanentError;
+      throw new error(
+        `MES ${this.options.plant} refused to ${what}: HTTP ${answer.status} ${reasonOf(answer.text)}`,
+        {
+          details: { status: answer.status, plant: this.options.plant },
+        },
+      );
+    }
+  }
+
+  /** One logical call with timeouts and retries; answers any non-retryable status. */
+  private async call(
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string | undefined,
+    idempotencyKey: string | undefined,
+  ): Promise<Answer> {
+    const maxAttempts = this.options.maxAttempts ?? 4;
+    const timeoutMs = this.options.timeoutMs ?? 8000;
+    const url = `${this.options.settings.endpoint.replace(/\/+$/, '')}${path}`;
+    let last = '';
+    let retryAfterMs: number | undefined;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) {
+        const jitter = backoffDelay(attempt - 2, {
+          baseDelayMs: this.options.baseDelayMs ?? 200,
+          maxDelayMs: this.options.maxDelayMs ?? 5000,
+          ...(this.options.random ? { random: this.options.random } : {}),
+        });
+        await this.sleep(Math.max(jitter, Math.min(retryAfterMs ?? 0, this.options.maxDelayMs ?? 5000)));
+      }
+      retryAfterMs = undefined;
+      try {
+        const response = await this.fetch(url, {
+          method,
+          headers: {
+            accept:
+              contentType === 'application/xml' ? 'application/xml, application/json' : 'application/json',
+            ...(contentType ? { 'content-type': contentType } : {}),
+            ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+            ...correlationHeaders(),
+            ...(await this.options.authHeaders?.()),
+          },
+          ...(body !== undefined ? { body } : {}),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await response.text();
+        if (response.status === 429 || response.status >= 500) {
+          last = `HTTP ${response.status}`;
+          retryAfterMs = retryAfter(response.headers.get('retry-after'));
+          continue;
+        }
+        return { status: response.status, text, attempts: attempt };
+      } catch (error) {
+        const name = (error as Error).name;
+        last =
+          name === 'TimeoutError'
+            ? `no answer within ${timeoutMs} ms`
+            : `${name}: ${(error as Error).message}`;
+      }
+    }
+    throw new TransientError(
+      `MES ${this.options.plant} ${method} ${path || '/'} failed after ${maxAttempts} attempts: ${last}`,
+      {
+        details: { plant: this.options.plant, attempts: maxAttempts },
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      },
+    );
+  }
+}
+
+const retryAfter = (header: string | null): number | undefined => {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+};
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const reasonOf = (text: string): string => {
+  const json = safeJson(text) as { message?: unknown; error?: unknown } | undefined;
+  const message =
+    typeof json?.message === 'string' ? json.message : typeof json?.error === 'string' ? json.error : text;
+  return message.replace(/\s+/g, ' ').slice(0, 300);
+};
+
+/** Reads the production status of an equipment or line from a plant's MES (for workflows). */
+export const readProductionStatus = (
+  options: MesClientOptions,
+  target: StatusTarget,
+): Promise<ProductionStatus> => new MesClient(options).readProductionStatus(target);
