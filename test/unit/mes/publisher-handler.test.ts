@@ -126,7 +126,9 @@ describe('MES publisher handler', () => {
     )) as SQSBatchResponse;
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(String((deadLetters[0]?.error as Error | undefined)?.message)).toBe('plant 9999 has no MES configured');
+    expect(String((deadLetters[0]?.error as Error | undefined)?.message)).toBe(
+      'plant 9999 has no MES configured',
+    );
   });
 
   it('dead-letters a message that is not an order event', async () => {
@@ -137,6 +139,8 @@ describe('MES publisher handler', () => {
       context,
     );
 
-    expect(String((deadLetters[0]?.error as Error | undefined)?.message)).toContain('expected one of ProductionOrderReleased');
+    expect(String((deadLetters[0]?.error as Error | undefined)?.message)).toContain(
+      'expected one of ProductionOrderReleased',
+    );
   });
 });
