@@ -97,9 +97,31 @@ describe('EventBridge JSON protocol server', () => {
     expect(delivered).toEqual([{ target: expect.objectContaining({ Id: 'q' }), payload: '{"order":"1"}' }]);
   });
 
+  it('keeps every target setting the SDK sends', async () => {
+    const target = {
+      Id: 'sfn',
+      Arn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:orders',
+      RoleArn: 'arn:aws:iam::111122223333:role/events',
+      InputTransformer: { InputPathsMap: { order: '$.detail.order' }, InputTemplate: '{"order": <order>}' },
+      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 120 },
+      DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:111122223333:dlq' },
+    };
+    const client = clientFor('AKIDORDERS');
+    await client.send(
+      new PutRuleCommand({ Name: 'to-sfn', EventBusName: 'plant', EventPattern: '{"source":["x"]}' }),
+    );
+
+    const put = await client.send(
+      new PutTargetsCommand({ Rule: 'to-sfn', EventBusName: 'plant', Targets: [target] }),
+    );
+
+    expect(put.FailedEntryCount).toBe(0);
+    expect(bridge.listTargetsByRule({ EventBusName: 'plant', Rule: 'to-sfn' }).Targets).toEqual([target]);
+  });
+
   it('lists rules', async () => {
     const { Rules } = await clientFor('AKIDORDERS').send(new ListRulesCommand({ EventBusName: 'plant' }));
-    expect(Rules?.map((r) => r.Name)).toEqual(['to-queue']);
+    expect(Rules?.map((r) => r.Name)).toEqual(['to-queue', 'to-sfn']);
   });
 
   it('answers TestEventPattern', async () => {
