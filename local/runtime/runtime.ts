@@ -1,0 +1,498 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  DeliveryError,
+  type DeliveryMeta,
+  EventBridgeError,
+  LocalEventBridge,
+  type Target,
+} from '../eventbridge/bus';
+import { startEventBridgeServer } from '../eventbridge/server';
+import { ApiGatewayFront } from './apigateway';
+import { readCloudAssembly } from './cdk-out';
+import { createTables, DYNAMODB_LOCAL_KEY, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb';
+import { SqsEventSourceMapping } from './esm';
+import { type LoopbackServer, listenLoopback } from './http';
+import { IamAuthorizer } from './iam';
+import { TemplateResolver } from './intrinsics';
+import { LambdaService } from './lambda';
+import { Meter } from './metering';
+import { type AppModel, buildModel, type RuleModel } from './model';
+import { LOCAL_ACCOUNT, LOCAL_REGION, nameFromArn } from './naming';
+import { classifyDynamoDb, classifySqs, denyJson, denySqs, startAuthorizingProxy } from './proxy';
+import { StartupReport } from './report';
+import { notEmulatedHandler, secretsHandler } from './secrets';
+import { createQueues, type SqsEmulator, sqsClient, startSqsEmulator } from './sqs';
+import { StepFunctionsService, stateMachinePrincipal } from './stepfunctions';
+
+export interface LocalRuntimeOptions {
+  /** Path to the cloud assembly (`cdk.out`). */
+  readonly cdkOut: string;
+  /** Fixed ports for the fronts; 0 or absent means ephemeral. */
+  readonly ports?: Partial<
+    Record<'dynamodb' | 'sqs' | 'eventbridge' | 'stepfunctions' | 'api' | 'secretsmanager', number>
+  >;
+  readonly log?: (line: string) => void;
+  /** Concurrent environments per function without reserved concurrency. @default 4 */
+  readonly defaultConcurrency?: number;
+  /** Pauses between async-invocation attempts. @default [1000, 2000] (AWS: ~1 min, ~2 min) */
+  readonly asyncRetryDelaysMs?: readonly number[];
+  /** Delay before EventBridge target retry `attempt`. @default the bus's exponential backoff */
+  readonly eventRetryDelayMs?: (attempt: number) => number;
+}
+
+export interface LocalEndpoints {
+  readonly eventbridge: string;
+  readonly sqs: string;
+  readonly dynamodb: string;
+  readonly stepfunctions: string;
+  readonly secretsmanager: string;
+  /** Base URL of the first REST API's first stage (`…/{restApiId}/{stage}`), or the front's root. */
+  readonly api: string;
+  /** Every REST API stage by API name: `{ name: url }`. */
+  readonly apis: Record<string, string>;
+}
+
+export interface LocalRuntime {
+  readonly endpoints: LocalEndpoints;
+  readonly model: AppModel;
+  readonly report: StartupReport;
+  readonly meter: Meter;
+  readonly iam: IamAuthorizer;
+  readonly lambda: LambdaService;
+  readonly stepFunctions: StepFunctionsService;
+  readonly eventBridge: LocalEventBridge;
+  readonly startupMs: number;
+  /** Environment a client process needs to reach the local services (endpoints + dummy credentials). */
+  clientEnvironment(): Record<string, string>;
+  /** Resolves when no event delivery, async invocation, queue batch or execution is in progress. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots the synthesized app on local stand-ins: reads cdk.out, starts DynamoDB Local, fauxqs, the
+ * EventBridge bus, the Step Functions interpreter, Lambda worker pools and the API front, creates every
+ * resource, and reports what it cannot honour.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const started = Date.now();
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const report = new StartupReport();
+  const meter = new Meter();
+  const iam = new IamAuthorizer(log);
+  const closers: (() => Promise<unknown>)[] = [];
+  const stack = readCloudAssembly(options.cdkOut);
+
+  try {
+    // Emulators and fronts first: references resolve to their URLs.
+    const [dynamo, sqs]: [DynamoDbLocal, SqsEmulator] = await Promise.all([
+      startDynamoDbLocal(log),
+      startSqsEmulator(),
+    ]);
+    closers.push(dynamo.stop, sqs.stop);
+    const dynamoProxy = await startAuthorizingProxy({
+      service: 'dynamodb',
+      upstream: dynamo.url,
+      iam,
+      meter,
+      classify: classifyDynamoDb,
+      deny: denyJson,
+      upstreamAccessKeyId: DYNAMODB_LOCAL_KEY,
+    });
+    const sqsProxy = await startAuthorizingProxy({
+      service: 'sqs',
+      upstream: sqs.url,
+      iam,
+      meter,
+      classify: classifySqs,
+      deny: denySqs,
+    });
+    closers.push(dynamoProxy.close, sqsProxy.close);
+
+    let model: AppModel | undefined;
+    let lambda: LambdaService | undefined;
+    let stepFunctions: StepFunctionsService | undefined;
+    const api = new ApiGatewayFront(() => lambda, meter, log);
+    const servers: LoopbackServer[] = [];
+    const serve = async (handler: Parameters<typeof listenLoopback>[0], port?: number) => {
+      const s = await listenLoopback(handler, port ?? 0);
+      servers.push(s);
+      closers.push(s.close);
+      return s;
+    };
+    const apiServer = await serve((req, res) => api.handle(req, res), options.ports?.api);
+    const sfnServer = await serve(async (req, res) => {
+      if (!stepFunctions) throw new Error('Step Functions not ready');
+      await stepFunctions.handle(req, res);
+    }, options.ports?.stepfunctions);
+    const secretsServer = await serve(
+      secretsHandler(() => model?.secrets ?? [], iam, meter),
+      options.ports?.secretsmanager,
+    );
+    const notEmulated = await serve(notEmulatedHandler(log, meter));
+
+    const resolver = new TemplateResolver(
+      stack,
+      { sqsBaseUrl: sqsProxy.url, apiBaseUrl: apiServer.url },
+      report,
+    );
+    model = buildModel(resolver, report, options.cdkOut);
+    const app = model;
+    api.configure(app.apis);
+
+    // EventBridge: deliveries route by target ARN to the local services.
+    const admin = sqsClient(sqs.url);
+    const queueUrl = (queueArn: string) => `${sqs.url}/${LOCAL_ACCOUNT}/${nameFromArn(queueArn)}`;
+    const sendToQueue = async (
+      queueArn: string,
+      body: string,
+      attributes: Record<string, string> = {},
+      groupId?: string,
+    ) => {
+      meter.count('sqs', 'SendMessage (service integration)');
+      await admin.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl(queueArn),
+          MessageBody: body,
+          ...(groupId ? { MessageGroupId: groupId } : {}),
+          MessageAttributes: Object.fromEntries(
+            Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: String(v) }]),
+          ),
+        }),
+      );
+    };
+    const bridge: LocalEventBridge = new LocalEventBridge({
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      ...(options.eventRetryDelayMs ? { retryDelayMs: options.eventRetryDelayMs } : {}),
+      deliver: async (target: Target, payload: string, meta: DeliveryMeta) => {
+        const targetArn = target.Arn;
+        const attributes = meta.deadLetter
+          ? Object.fromEntries(Object.entries(meta.deadLetter).map(([k, v]) => [k, String(v)]))
+          : {};
+        const groupId = (target as Target & { SqsParameters?: { MessageGroupId?: string } }).SqsParameters
+          ?.MessageGroupId;
+        await routeToArn(targetArn, payload, attributes, groupId);
+      },
+      onDropped: (d) =>
+        log(
+          `event ${d.event.id} dropped for ${d.target.Arn}: ${d.reason.ERROR_CODE} ${d.reason.ERROR_MESSAGE}`,
+        ),
+    });
+    const routeToArn = async (
+      targetArn: string,
+      payload: string,
+      attributes: Record<string, string> = {},
+      groupId?: string,
+    ) => {
+      try {
+        if (targetArn.startsWith('arn:aws:sqs:'))
+          return await sendToQueue(targetArn, payload, attributes, groupId);
+        if (targetArn.startsWith('arn:aws:lambda:')) {
+          const fn = lambda?.get(targetArn);
+          if (!fn) throw new DeliveryError('ResourceNotFoundException', `no function ${targetArn}`, false);
+          return fn.invokeAsync(JSON.parse(payload));
+        }
+        if (targetArn.startsWith('arn:aws:states:')) {
+          if (!stepFunctions) throw new DeliveryError('ServiceUnavailable', 'Step Functions not ready');
+          stepFunctions.startExecution(targetArn, payload);
+          return;
+        }
+        if (targetArn.startsWith('arn:aws:events:') && targetArn.includes(':event-bus/')) {
+          const event = JSON.parse(payload) as {
+            source: string;
+            'detail-type': string;
+            detail: unknown;
+            resources?: string[];
+            time?: string;
+          };
+          const out = bridge.putEvents([
+            {
+              EventBusName: nameFromArn(targetArn),
+              Source: event.source,
+              DetailType: event['detail-type'],
+              Detail: JSON.stringify(event.detail),
+              Resources: event.resources ?? [],
+              ...(event.time ? { Time: event.time } : {}),
+            },
+          ]);
+          if (out.FailedEntryCount > 0) throw new DeliveryError('FailedEntry', JSON.stringify(out.Entries));
+          return;
+        }
+        throw new DeliveryError('UnsupportedTarget', `target ${targetArn} is not run locally`, false);
+      } catch (error) {
+        if (error instanceof DeliveryError) throw error;
+        throw new DeliveryError('DeliveryFailed', String(error));
+      }
+    };
+    const ebServer = await startEventBridgeServer({
+      bridge,
+      ...(options.ports?.eventbridge ? { port: options.ports.eventbridge } : {}),
+      authorize: (accessKeyId, action, resourceArn) => {
+        const decision = iam.authorize(accessKeyId, action, [resourceArn]);
+        if (!decision.allowed) throw new EventBridgeError('AccessDeniedException', decision.message);
+        meter.count('eventbridge', action.replace('events:', ''));
+        return true;
+      },
+    });
+    closers.push(ebServer.close);
+
+    const endpointsForFunctions: Record<string, string> = {
+      AWS_ENDPOINT_URL: notEmulated.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.url,
+      AWS_ENDPOINT_URL_SQS: sqsProxy.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: ebServer.url,
+      AWS_ENDPOINT_URL_SFN: sfnServer.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+    };
+
+    // Resources.
+    await Promise.all([createTables(dynamo.url, app.tables), createQueues(sqs.url, app.queues)]);
+    for (const bus of app.buses) bridge.createEventBus(bus.name);
+    const timers: NodeJS.Timeout[] = [];
+    for (const rule of app.rules) installRule(bridge, rule, report, routeToArn, timers, log);
+    closers.push(async () => {
+      for (const t of timers) clearInterval(t);
+    });
+    for (const archive of app.archives) {
+      bridge.createArchive({
+        ArchiveName: archive.name,
+        EventSourceArn: archive.sourceArn,
+        ...(archive.eventPattern ? { EventPattern: archive.eventPattern } : {}),
+        ...(archive.retentionDays !== undefined ? { RetentionDays: archive.retentionDays } : {}),
+      });
+    }
+
+    // Callers and their roles.
+    for (const fn of app.functions) {
+      const role = app.roles.get(fn.roleArn);
+      if (!role)
+        report.add('differs', fn.id, `role ${fn.roleArn} is not in the app: every call it makes is denied`);
+      iam.addPrincipal({
+        accessKeyId: fn.name,
+        label: `function ${fn.name}`,
+        roleArn: fn.roleArn,
+        statements: role?.statements ?? [],
+      });
+    }
+    for (const sm of app.stateMachines) {
+      const role = app.roles.get(sm.roleArn);
+      iam.addPrincipal({
+        accessKeyId: stateMachinePrincipal(sm.name),
+        label: `state machine ${sm.name}`,
+        roleArn: sm.roleArn,
+        statements: role?.statements ?? [],
+      });
+    }
+
+    const lambdaService = new LambdaService(app.functions, {
+      baseEnvironment: endpointsForFunctions,
+      log,
+      meter,
+      defaultConcurrency: options.defaultConcurrency ?? 4,
+      asyncRetryDelaysMs: options.asyncRetryDelaysMs ?? [1000, 2000],
+      sendToDestination: (targetArn, body, attributes) => routeToArn(targetArn, body, attributes),
+    });
+    lambda = lambdaService;
+    closers.push(() => lambdaService.stop());
+    const endpointsForSfn = {
+      dynamodb: dynamoProxy.url,
+      sqs: sqsProxy.url,
+      eventbridge: ebServer.url,
+      stepfunctions: sfnServer.url,
+      secretsmanager: secretsServer.url,
+    };
+    const sfnService = new StepFunctionsService(app.stateMachines, {
+      lambda: lambdaService,
+      iam,
+      endpoints: () => endpointsForSfn,
+      log,
+      meter,
+      report,
+    });
+    stepFunctions = sfnService;
+
+    const pollClient = sqsClient(sqs.url);
+    const mappings: SqsEventSourceMapping[] = [];
+    for (const esm of app.eventSourceMappings) {
+      const queue = app.queues.find((q) => q.arn === esm.queueArn);
+      if (!queue) {
+        report.add('unsupported', esm.id, `queue ${esm.queueArn} is not in the app`);
+        continue;
+      }
+      const mapping = new SqsEventSourceMapping(esm, queue, pollClient, lambdaService, meter, log);
+      mapping.start();
+      mappings.push(mapping);
+    }
+    closers.push(async () => {
+      await Promise.all(mappings.map((m) => m.stop()));
+      pollClient.destroy();
+      admin.destroy();
+    });
+    addStandingDifferences(report);
+
+    const apis: Record<string, string> = {};
+    for (const a of app.apis) {
+      for (const s of a.stages)
+        apis[a.stages.length > 1 ? `${a.name}/${s.name}` : a.name] = `${apiServer.url}/${a.id}/${s.name}`;
+    }
+    const endpoints: LocalEndpoints = {
+      eventbridge: ebServer.url,
+      sqs: sqsProxy.url,
+      dynamodb: dynamoProxy.url,
+      stepfunctions: sfnServer.url,
+      secretsmanager: secretsServer.url,
+      api: Object.values(apis)[0] ?? apiServer.url,
+      apis,
+    };
+    const startupMs = Date.now() - started;
+
+    return {
+      endpoints,
+      model: app,
+      report,
+      meter,
+      iam,
+      lambda: lambdaService,
+      stepFunctions: sfnService,
+      eventBridge: bridge,
+      startupMs,
+      clientEnvironment: () => ({
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: 'plantsync-local-operator',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        ...endpointsForFunctions,
+      }),
+      settle: async () => {
+        for (let quiet = 0; quiet < 3; ) {
+          await bridge.drain();
+          await lambdaService.drainAsync();
+          await sfnService.drain();
+          const busy = mappings.some((m) => m.busy) || (await queuesHaveVisibleWork(sqs.url, app, mappings));
+          if (busy) {
+            quiet = 0;
+            await new Promise((r) => setTimeout(r, 100));
+          } else {
+            quiet++;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      },
+      stop: async () => {
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Whether a queue polled by a mapping still holds visible messages (they will be picked up soon). */
+async function queuesHaveVisibleWork(
+  sqsUrl: string,
+  app: AppModel,
+  mappings: SqsEventSourceMapping[],
+): Promise<boolean> {
+  const polled = new Set(mappings.filter((m) => m.model.enabled).map((m) => m.model.queueArn));
+  const response = await fetch(`${sqsUrl}/_fauxqs/queues`).catch(() => undefined);
+  if (!response?.ok) return false;
+  const queues = (await response.json()) as { name: string; approximateMessageCount?: number }[];
+  return queues.some(
+    (q) =>
+      (q.approximateMessageCount ?? 0) > 0 && app.queues.some((m) => m.name === q.name && polled.has(m.arn)),
+  );
+}
+
+function installRule(
+  bridge: LocalEventBridge,
+  rule: RuleModel,
+  report: StartupReport,
+  route: (arn: string, payload: string) => Promise<void>,
+  timers: NodeJS.Timeout[],
+  log: (line: string) => void,
+): void {
+  if (rule.scheduleExpression) {
+    const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(rule.scheduleExpression);
+    if (!rate) {
+      report.add(
+        'unsupported',
+        rule.id,
+        `schedule ${rule.scheduleExpression} is not run (only rate() schedules are)`,
+      );
+      return;
+    }
+    report.add(
+      'differs',
+      rule.id,
+      `schedule ${rule.scheduleExpression} runs from start-up, not on wall-clock boundaries`,
+    );
+    if (rule.state !== 'ENABLED') return;
+    const unit = (rate[2] as string).startsWith('minute')
+      ? 60_000
+      : (rate[2] as string).startsWith('hour')
+        ? 3_600_000
+        : 86_400_000;
+    const period = Math.min(2_147_483_647, Number(rate[1]) * unit);
+    timers.push(
+      setInterval(() => {
+        const event = {
+          version: '0',
+          id: crypto.randomUUID(),
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          account: LOCAL_ACCOUNT,
+          time: `${new Date().toISOString().slice(0, 19)}Z`,
+          region: LOCAL_REGION,
+          resources: [rule.arn],
+          detail: {},
+        };
+        for (const target of rule.targets) {
+          route(target.Arn, target.Input ?? JSON.stringify(event)).catch((e: unknown) =>
+            log(`scheduled rule ${rule.name} → ${target.Arn}: ${String(e)}`),
+          );
+        }
+      }, period),
+    );
+    return;
+  }
+  if (!rule.eventPattern) {
+    report.add('unsupported', rule.id, 'rule has neither an event pattern nor a schedule');
+    return;
+  }
+  try {
+    bridge.putRule({
+      Name: rule.name,
+      EventBusName: rule.busName,
+      EventPattern: rule.eventPattern,
+      State: rule.state === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+    });
+    if (rule.targets.length > 0) {
+      bridge.putTargets({ EventBusName: rule.busName, Rule: rule.name, Targets: rule.targets as Target[] });
+    }
+  } catch (error) {
+    report.add('unsupported', rule.id, `rule rejected by the local bus: ${String(error)}`);
+  }
+}
+
+/** Differences that hold for every app, listed once at start-up. */
+function addStandingDifferences(report: StartupReport): void {
+  report.add(
+    'differs',
+    'IAM',
+    'identity policies are evaluated; Condition blocks, resource policies, SCPs and permission boundaries are not',
+  );
+  report.add(
+    'differs',
+    'Lambda',
+    'functions run in worker threads of one process: memory size is a heap limit, not a CPU share; layers and NODE_OPTIONS are not applied',
+  );
+  report.add('differs', 'Lambda', 'asynchronous retries wait seconds, not minutes');
+  report.add(
+    'differs',
+    'Step Functions',
+    '$$.State and $$.Task fields other than Task.Token are absent from the context object',
+  );
+}
