@@ -1,0 +1,69 @@
+import { plantsFor } from './plants';
+import { type EnvironmentConfig, type EnvironmentConfigInput, parseEnvironment } from './schema';
+
+/** Environment definitions; validated with zod when the app is synthesized. */
+export const environments: Readonly<Record<string, EnvironmentConfigInput>> = {
+  dev: {
+    name: 'dev',
+    region: 'eu-central-1',
+    removalPolicy: 'destroy',
+    archiveRetentionDays: 14,
+    logRetentionDays: 14,
+    correlationTtlDays: 30,
+    workflowDefaults: { ackMaxAttempts: 3, maintenanceDurationMinutes: 120, maintenanceHorizonHours: 72 },
+    sap: {
+      odataEndpoint: 'https://sap-dev.example.com/sap/opu/odata/sap',
+      secretName: 'plantsync/dev/sap',
+    },
+    api: {
+      stageName: 'v1',
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      clients: [
+        { name: 'mes-relay', rateLimit: 20, burstLimit: 40, quotaPerDay: 200_000 },
+        { name: 'sap-cpi', rateLimit: 10, burstLimit: 20, quotaPerDay: 100_000 },
+        { name: 'ops-portal', rateLimit: 5, burstLimit: 10, quotaPerDay: 20_000 },
+      ],
+    },
+    plants: plantsFor('dev'),
+  },
+  prod: {
+    name: 'prod',
+    region: 'eu-central-1',
+    removalPolicy: 'retain',
+    archiveRetentionDays: 365,
+    logRetentionDays: 90,
+    correlationTtlDays: 400,
+    workflowDefaults: { ackMaxAttempts: 3, maintenanceDurationMinutes: 120, maintenanceHorizonHours: 72 },
+    sap: {
+      odataEndpoint: 'https://sap.example.com/sap/opu/odata/sap',
+      secretName: 'plantsync/prod/sap',
+    },
+    api: {
+      stageName: 'v1',
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      clients: [
+        { name: 'mes-relay', rateLimit: 100, burstLimit: 200, quotaPerDay: 2_000_000 },
+        { name: 'sap-cpi', rateLimit: 50, burstLimit: 100, quotaPerDay: 1_000_000 },
+        { name: 'ops-portal', rateLimit: 5, burstLimit: 10, quotaPerDay: 20_000 },
+      ],
+    },
+    plants: plantsFor('prod'),
+  },
+};
+
+export class UnknownEnvironmentError extends Error {
+  override readonly name = 'UnknownEnvironmentError';
+  constructor(readonly environment: string) {
+    super(
+      `unknown environment "${environment}"; pass one of ${Object.keys(environments).join(', ')} ` +
+        `with -c env=<name> (defined in infra/config/environments.ts)`,
+    );
+  }
+}
+
+/** The validated configuration of one environment, by name. */
+export const loadEnvironment = (name: string): EnvironmentConfig => {
+  const input = environments[name];
+  if (!input) throw new UnknownEnvironmentError(name);
+  return parseEnvironment(input);
+};

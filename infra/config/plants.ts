@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import type { PlantConfig } from './schema';
+
+type PlantInput = z.input<typeof PlantConfig>;
+
+const weekdays = ['MON', 'TUE', 'WED', 'THU', 'FRI'] as const;
+const threeShifts = [
+  { name: 'early', days: [...weekdays], start: '06:00', end: '14:00' },
+  { name: 'late', days: [...weekdays], start: '14:00', end: '22:00' },
+  { name: 'night', days: [...weekdays], start: '22:00', end: '06:00' },
+];
+
+/**
+ * Plants per environment. Adding a plant is one entry here: its queues, consumers, schedules,
+ * alarms and dashboard rows follow from it (see docs/deploy.md "Add a plant").
+ */
+export const plantsFor = (env: string): PlantInput[] => [
+  {
+    code: '1000',
+    name: 'Hamburg assembly',
+    timeZone: 'Europe/Berlin',
+    mes: {
+      profile: 'rest-json',
+      endpoint: `https://mes-1000.${env}.plants.example.com/api`,
+      secretName: `plantsync/${env}/1000/mes`,
+    },
+    maintenance: {
+      platform: 'maintainx',
+      endpoint: 'https://api.getmaintainx.com/v1',
+      secretName: `plantsync/${env}/1000/maintainx`,
+      webhookSecretName: `plantsync/${env}/1000/maintainx-webhook`,
+    },
+    shiftCalendar: threeShifts,
+    maintenanceWindows: [{ name: 'weekend', days: ['SAT'], start: '06:00', durationMinutes: 720 }],
+    sla: {
+      orderAckTimeoutSeconds: 900,
+      stuckOrderAfterMinutes: 60,
+      downtimeToNotificationSeconds: 300,
+      confirmationPostingSeconds: 600,
+    },
+    rateLimits: { maintenance: { rps: 5, burst: 10 }, mes: { rps: 20, burst: 40 } },
+    flapping: { windowSeconds: 120 },
+    reconciliationCron: '0 2 * * ? *',
+  },
+  {
+    code: '2000',
+    name: 'Porto machining',
+    timeZone: 'Europe/Lisbon',
+    mes: {
+      profile: 'b2mml',
+      endpoint: `https://mes-2000.${env}.plants.example.com/b2mml`,
+      secretName: `plantsync/${env}/2000/mes`,
+    },
+    maintenance: {
+      platform: 'sap-pm',
+      endpoint: `https://sap-pm.${env}.example.com/sap/opu/odata/sap/API_MAINTNOTIFICATION`,
+      secretName: `plantsync/${env}/2000/sap-pm`,
+      webhookSecretName: `plantsync/${env}/2000/sap-pm-webhook`,
+    },
+    shiftCalendar: [
+      { name: 'day', days: [...weekdays, 'SAT'], start: '07:00', end: '19:00' },
+      { name: 'night', days: [...weekdays], start: '19:00', end: '07:00' },
+    ],
+    maintenanceWindows: [
+      { name: 'sunday', days: ['SUN'], start: '00:00', durationMinutes: 1440 },
+      { name: 'weeknight', days: ['WED'], start: '02:00', durationMinutes: 180 },
+    ],
+    sla: {
+      orderAckTimeoutSeconds: 1800,
+      stuckOrderAfterMinutes: 120,
+      downtimeToNotificationSeconds: 600,
+      confirmationPostingSeconds: 900,
+    },
+    rateLimits: { maintenance: { rps: 2, burst: 4 }, mes: { rps: 10, burst: 20 } },
+    flapping: { windowSeconds: 300 },
+    reconciliationCron: '30 1 * * ? *',
+  },
+];

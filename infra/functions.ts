@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { System } from '../events';
+import type { TableAccess } from './constructs/connector-function';
+
+/** API routes a function can serve (see the stateless stack for methods, models and auth). */
+export type ApiRoute =
+  | 'ingress-sap-idoc'
+  | 'ingress-mes-events'
+  | 'webhooks'
+  | 'v1-order-release'
+  | 'v1-equipment'
+  | 'v1-work-orders'
+  | 'v1-inventory-approval'
+  | 'v1-order-status';
+
+export type Trigger =
+  /** Serves an API route (Lambda proxy integration, raw body preserved). */
+  | { readonly kind: 'api'; readonly route: ApiRoute }
+  /** Drains the environment's buffer to SAP. */
+  | { readonly kind: 'sap-postings' }
+  /** Drains every plant's outbound buffer of that kind, with the plant's concurrency cap. */
+  | { readonly kind: 'plant-buffer'; readonly buffer: 'mes-outbound' | 'maintenance-outbound' }
+  /** Invoked by state machines as `${WorkflowTasksFunctionArn}`. */
+  | { readonly kind: 'workflow-tasks' }
+  /** A routing-table target (infra/routing.ts names it). */
+  | { readonly kind: 'rule' };
+
+export interface FunctionSpec {
+  readonly description: string;
+  /** Handler file relative to the repository root. @default functions/<name>/handler.ts */
+  readonly entry?: string;
+  /** The system whose events it publishes: grants PutEvents and an exception in the bus policy. */
+  readonly publishes?: System;
+  readonly tables?: { readonly correlation?: TableAccess; readonly idempotency?: TableAccess };
+  /** Binds SAP_SECRET_NAME (the SAP OData credentials). */
+  readonly sapSecret?: boolean;
+  /** Per-plant secrets it reads, bound as <KIND>_SECRET_<PLANT> (e.g. MAINTENANCE_SECRET_1000). */
+  readonly plantSecrets?: readonly ('mes' | 'maintenance' | 'webhook')[];
+  /** Gets PLANTS_JSON: the plants' endpoints, profiles, time zones, SLAs and limits. */
+  readonly plantConfig?: boolean;
+  /** Can start or answer the named workflows (WORKFLOW_<NAME>_ARN). */
+  readonly workflows?: readonly { readonly name: string; readonly access: 'start' | 'task-response' }[];
+  /** @default 30 */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memorySize?: number;
+  readonly triggers: readonly Trigger[];
+}
+
+/**
+ * The one registry of Lambda functions: wiring a function is one entry here. Entries whose
+ * handler file does not exist yet are left out of the synthesized app (and listed as pending),
+ * so `cdk synth` never fails on a connector that is still being written.
+ */
+export const functionRegistry = {
+  'sap-idoc-ingress': {
+    description: 'Receives SAP IDoc XML, validates it and publishes canonical SAP events',
+    publishes: 'sap',
+    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
+    triggers: [{ kind: 'api', route: 'ingress-sap-idoc' }],
+  },
+  'sap-poster': {
+    description: 'Posts confirmations, goods movements and maintenance costs to SAP OData exactly once',
+    publishes: 'plantsync',
+    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
+    sapSecret: true,
+    timeoutSeconds: 25,
+    triggers: [{ kind: 'sap-postings' }],
+  },
+  'mes-ingress': {
+    description: 'Receives MES execution events (REST JSON or B2MML) and publishes canonical MES events',
+    publishes: 'mes',
+    tables: { idempotency: 'readwrite' },
+    plantConfig: true,
+    triggers: [{ kind: 'api', route: 'ingress-mes-events' }],
+  },
+  'mes-publisher': {
+    description: "Sends released orders and master data to each plant's MES at the plant's rate limit",
+    publishes: 'plantsync',
+    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
+    plantSecrets: ['mes'],
+    plantConfig: true,
+    timeoutSeconds: 25,
+    triggers: [{ kind: 'plant-buffer', buffer: 'mes-outbound' }],
+  },
+  'maintenance-webhook': {
+    description:
+      'Verifies maintenance-platform webhook signatures and publishes canonical maintenance events',
+    publishes: 'maintenance',
+    tables: { idempotency: 'readwrite' },
+    plantSecrets: ['webhook'],
+    plantConfig: true,
+    triggers: [{ kind: 'api', route: 'webhooks' }],
+  },
+  'maintenance-egress': {
+    description:
+      "Creates notifications and work orders in each plant's maintenance platform at its rate limit",
+    publishes: 'maintenance',
+    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
+    plantSecrets: ['maintenance'],
+    plantConfig: true,
+    timeoutSeconds: 25,
+    triggers: [{ kind: 'plant-buffer', buffer: 'maintenance-outbound' }],
+  },
+  workflows: {
+    description: 'Workflow task functions (order release, execution to SAP, downtime to maintenance)',
+    publishes: 'plantsync',
+    tables: { correlation: 'readwrite', idempotency: 'readwrite' },
+    sapSecret: true,
+    plantSecrets: ['mes', 'maintenance'],
+    plantConfig: true,
+    workflows: [{ name: 'order-release', access: 'task-response' }],
+    timeoutSeconds: 25,
+    triggers: [{ kind: 'workflow-tasks' }],
+  },
+  'order-acknowledgement': {
+    description: 'Hands MES order acknowledgements back to the waiting order-release execution',
+    tables: { correlation: 'readwrite' },
+    workflows: [{ name: 'order-release', access: 'task-response' }],
+    triggers: [{ kind: 'rule' }],
+  },
+  'business-api': {
+    description: 'The /v1 business capabilities: order release, equipment, work orders, approvals, status',
+    tables: { correlation: 'read', idempotency: 'readwrite' },
+    sapSecret: true,
+    workflows: [
+      { name: 'order-release', access: 'start' },
+      { name: 'inventory-adjustment', access: 'task-response' },
+    ],
+    triggers: [
+      { kind: 'api', route: 'v1-order-release' },
+      { kind: 'api', route: 'v1-equipment' },
+      { kind: 'api', route: 'v1-work-orders' },
+      { kind: 'api', route: 'v1-inventory-approval' },
+      { kind: 'api', route: 'v1-order-status' },
+    ],
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functionRegistry;
+export type FunctionRegistry = Readonly<Record<string, FunctionSpec>>;
+
+export interface ResolvedFunction {
+  readonly name: string;
+  readonly entry: string;
+  readonly spec: FunctionSpec;
+}
+
+/** Splits a registry into functions whose handler exists under `root` and those still pending. */
+export const resolveFunctions = (
+  registry: FunctionRegistry,
+  root: string,
+): { readonly ready: readonly ResolvedFunction[]; readonly pending: readonly string[] } => {
+  const ready: ResolvedFunction[] = [];
+  const pending: string[] = [];
+  for (const [name, spec] of Object.entries(registry)) {
+    const entry = join(root, spec.entry ?? join('functions', name, 'handler.ts'));
+    if (existsSync(entry)) ready.push({ name, entry, spec });
+    else pending.push(name);
+  }
+  return { ready, pending };
+};
