@@ -13,7 +13,7 @@ const isConditionFailure = (error: unknown): boolean =>
   (error.name === 'ConditionalCheckFailedException' ||
     (error.name === 'TransactionCanceledException' && error.message.includes('ConditionalCheckFailed')));
 
-/** The correlation table on DynamoDB. Index GSI1 (GSI1PK, GSI1SK) projects all attributes. */
+/** The correlation table on DynamoDB. Index byStatusAge (gsi1pk, gsi1sk) projects all attributes (infra CorrelationKeys). */
 export class DynamoStore implements SingleTableStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -22,7 +22,7 @@ export class DynamoStore implements SingleTableStore {
 
   async get(key: TableKey): Promise<StoredItem | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { PK: key.PK, SK: key.SK }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
     );
     return out.Item as StoredItem | undefined;
   }
@@ -36,15 +36,15 @@ export class DynamoStore implements SingleTableStore {
               {
                 ConditionCheck: {
                   TableName: this.tableName,
-                  Key: { PK: condition.guard.PK, SK: condition.guard.SK },
-                  ConditionExpression: 'attribute_not_exists(PK)',
+                  Key: { pk: condition.guard.pk, sk: condition.guard.sk },
+                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
               {
                 Put: {
                   TableName: this.tableName,
                   Item: item,
-                  ConditionExpression: 'attribute_not_exists(PK)',
+                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
             ],
@@ -56,7 +56,7 @@ export class DynamoStore implements SingleTableStore {
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ...(condition?.kind === 'absent' ? { ConditionExpression: 'attribute_not_exists(PK)' } : {}),
+          ...(condition?.kind === 'absent' ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
           ...(condition?.kind === 'rev'
             ? { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' } }
             : {}),
@@ -71,22 +71,22 @@ export class DynamoStore implements SingleTableStore {
   }
 
   async delete(key: TableKey): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: key.PK, SK: key.SK } }));
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk } }));
   }
 
-  async query(PK: string, skPrefix: string): Promise<StoredItem[]> {
+  async query(pk: string, skPrefix: string): Promise<StoredItem[]> {
     return this.pages({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
       ConsistentRead: true,
     });
   }
 
-  async queryGsi1Before(GSI1PK: string, before: string): Promise<StoredItem[]> {
+  async queryGsi1Before(gsi1pk: string, before: string): Promise<StoredItem[]> {
     return this.pages({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before',
-      ExpressionAttributeValues: { ':pk': GSI1PK, ':before': before },
+      IndexName: 'byStatusAge',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+      ExpressionAttributeValues: { ':pk': gsi1pk, ':before': before },
     });
   }
 

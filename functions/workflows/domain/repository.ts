@@ -58,7 +58,7 @@ const epochSeconds = (iso: string, plusDays: number) =>
 
 /** Strips the table attributes off a stored item. */
 const fieldsOf = <T>(item: StoredItem): T => {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, expiresAt: _ttl, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _ttl, ...rest } = item;
   return rest as T;
 };
 
@@ -75,38 +75,36 @@ export class CorrelationRepository {
   // ── production orders ────────────────────────────────────────────────────────────────────
 
   async getOrder(plant: string, orderNumber: string): Promise<OrderState | undefined> {
-    const item = await this.store.get({ PK: orderPk(plant, orderNumber), SK: 'STATE' });
+    const item = await this.store.get({ pk: orderPk(plant, orderNumber), sk: 'STATE' });
     return item ? fieldsOf<OrderState>(item) : undefined;
   }
 
   /**
    * Writes the order state if nobody wrote it since `expected` was read (undefined: must not exist).
-   * Open statuses are indexed in GSI1 as STATUS#<status> / <statusSince>#<plant>#<order> (status#age).
+   * Open statuses are indexed in byStatusAge as gsi1pk ORDER_STATUS#<plant>#<status>, gsi1sk <statusSince>.
    */
   async saveOrder(next: Omit<OrderState, 'rev'>, expected: OrderState | undefined): Promise<boolean> {
     const open = OPEN_ORDER_STATUSES.includes(next.status);
     const item: StoredItem = {
       ...next,
-      PK: orderPk(next.plant, next.orderNumber),
-      SK: 'STATE',
+      pk: orderPk(next.plant, next.orderNumber),
+      sk: 'STATE',
       rev: (expected?.rev ?? 0) + 1,
-      ...(open
-        ? { GSI1PK: `STATUS#${next.status}`, GSI1SK: `${next.statusSince}#${next.plant}#${next.orderNumber}` }
-        : {}),
+      ...(open ? { gsi1pk: `ORDER_STATUS#${next.plant}#${next.status}`, gsi1sk: next.statusSince } : {}),
     };
     return this.store.put(item, expected ? { kind: 'rev', rev: expected.rev } : { kind: 'absent' });
   }
 
-  /** Open orders whose status is older than `olderThan` (ISO), oldest first. */
-  async ordersInStatusSince(status: OrderStatus, olderThan: string): Promise<OrderState[]> {
-    const items = await this.store.queryGsi1Before(`STATUS#${status}`, olderThan);
+  /** Open orders of a plant whose status is older than `olderThan` (ISO), oldest first. */
+  async ordersInStatusSince(plant: string, status: OrderStatus, olderThan: string): Promise<OrderState[]> {
+    const items = await this.store.queryGsi1Before(`ORDER_STATUS#${plant}#${status}`, olderThan);
     return items.map((i) => fieldsOf<OrderState>(i));
   }
 
   // ── execution: known orders, parked confirmations, exactly-once postings ─────────────────
 
   private knownKey(plant: string, orderNumber: string): TableKey {
-    return { PK: orderPk(plant, orderNumber), SK: 'KNOWN' };
+    return { pk: orderPk(plant, orderNumber), sk: 'KNOWN' };
   }
 
   /** Marks an order as known to the execution flow; confirmations for it are no longer parked. */
@@ -131,8 +129,8 @@ export class CorrelationRepository {
     const now = this.nowIso();
     const parked = await this.store.put(
       {
-        PK: orderPk(plant, orderNumber),
-        SK: `PARKED#${id}`,
+        pk: orderPk(plant, orderNumber),
+        sk: `PARKED#${id}`,
         rev: 1,
         parkedAt: now,
         detail,
@@ -151,7 +149,7 @@ export class CorrelationRepository {
   ): Promise<{ id: string; parkedAt: string; detail: unknown }[]> {
     const items = await this.store.query(orderPk(plant, orderNumber), 'PARKED#');
     const parked = items
-      .map((i) => ({ id: i.SK.slice('PARKED#'.length), parkedAt: String(i.parkedAt), detail: i.detail }))
+      .map((i) => ({ id: i.sk.slice('PARKED#'.length), parkedAt: String(i.parkedAt), detail: i.detail }))
       .sort((a, b) => a.parkedAt.localeCompare(b.parkedAt));
     for (const item of items) await this.store.delete(item);
     return parked;
@@ -167,7 +165,7 @@ export class CorrelationRepository {
     kind: PostingKind,
     id: string,
   ): Promise<{ outcome: 'claimed' } | { outcome: 'posted'; document: string }> {
-    const key = { PK: orderPk(plant, orderNumber), SK: `${kind}#${id}` };
+    const key = { pk: orderPk(plant, orderNumber), sk: `${kind}#${id}` };
     const now = this.nowIso();
     const claimed = await this.store.put(
       { ...key, rev: 1, status: 'PENDING', claimedAt: now, expiresAt: epochSeconds(now, TTL_DAYS.posting) },
@@ -185,7 +183,7 @@ export class CorrelationRepository {
     kind: PostingKind,
     id: string,
   ): Promise<'none' | 'pending' | 'posted'> {
-    const item = await this.store.get({ PK: orderPk(plant, orderNumber), SK: `${kind}#${id}` });
+    const item = await this.store.get({ pk: orderPk(plant, orderNumber), sk: `${kind}#${id}` });
     if (!item) return 'none';
     return item.status === 'POSTED' ? 'posted' : 'pending';
   }
@@ -193,8 +191,8 @@ export class CorrelationRepository {
   async markPosted(plant: string, orderNumber: string, kind: PostingKind, id: string, document: string) {
     const now = this.nowIso();
     await this.store.put({
-      PK: orderPk(plant, orderNumber),
-      SK: `${kind}#${id}`,
+      pk: orderPk(plant, orderNumber),
+      sk: `${kind}#${id}`,
       rev: 2,
       status: 'POSTED',
       document,
@@ -206,7 +204,7 @@ export class CorrelationRepository {
   // ── downtime faults ──────────────────────────────────────────────────────────────────────
 
   async getFault(plant: string, equipmentId: string, faultKey: string): Promise<FaultState | undefined> {
-    const item = await this.store.get({ PK: faultPk(plant, equipmentId, faultKey), SK: 'CURRENT' });
+    const item = await this.store.get({ pk: faultPk(plant, equipmentId, faultKey), sk: 'CURRENT' });
     return item ? fieldsOf<FaultState>(item) : undefined;
   }
 
@@ -214,8 +212,8 @@ export class CorrelationRepository {
     return this.store.put(
       {
         ...next,
-        PK: faultPk(next.plant, next.equipmentId, next.faultKey),
-        SK: 'CURRENT',
+        pk: faultPk(next.plant, next.equipmentId, next.faultKey),
+        sk: 'CURRENT',
         rev: (expected?.rev ?? 0) + 1,
       },
       expected ? { kind: 'rev', rev: expected.rev } : { kind: 'absent' },
@@ -223,7 +221,7 @@ export class CorrelationRepository {
   }
 
   async deleteFault(plant: string, equipmentId: string, faultKey: string): Promise<void> {
-    await this.store.delete({ PK: faultPk(plant, equipmentId, faultKey), SK: 'CURRENT' });
+    await this.store.delete({ pk: faultPk(plant, equipmentId, faultKey), sk: 'CURRENT' });
   }
 
   /** Downtime id → the fault it belongs to, and an end that arrived before its start. */
@@ -233,7 +231,7 @@ export class CorrelationRepository {
   ): Promise<
     { equipmentId?: string; faultKey?: string; endedAt?: string; durationSeconds?: string } | undefined
   > {
-    const item = await this.store.get({ PK: `DOWNTIME#${plant}#${downtimeId}`, SK: 'DOWNTIME' });
+    const item = await this.store.get({ pk: `DOWNTIME#${plant}#${downtimeId}`, sk: 'DOWNTIME' });
     return item ? fieldsOf(item) : undefined;
   }
 
@@ -245,8 +243,8 @@ export class CorrelationRepository {
     const now = this.nowIso();
     const existing = await this.getDowntime(plant, downtimeId);
     await this.store.put({
-      PK: `DOWNTIME#${plant}#${downtimeId}`,
-      SK: 'DOWNTIME',
+      pk: `DOWNTIME#${plant}#${downtimeId}`,
+      sk: 'DOWNTIME',
       rev: 1,
       ...existing,
       ...fields,
@@ -261,8 +259,8 @@ export class CorrelationRepository {
     const now = this.nowIso();
     return this.store.put(
       {
-        PK: `${scope}#${id}`,
-        SK: 'CLAIM',
+        pk: `${scope}#${id}`,
+        sk: 'CLAIM',
         rev: 1,
         claimedAt: now,
         ...fields,
@@ -273,12 +271,12 @@ export class CorrelationRepository {
   }
 
   async getClaim(scope: string, id: string): Promise<Record<string, unknown> | undefined> {
-    const item = await this.store.get({ PK: `${scope}#${id}`, SK: 'CLAIM' });
+    const item = await this.store.get({ pk: `${scope}#${id}`, sk: 'CLAIM' });
     return item ? fieldsOf(item) : undefined;
   }
 
   async updateClaim(scope: string, id: string, fields: Record<string, unknown>): Promise<void> {
-    const existing = await this.store.get({ PK: `${scope}#${id}`, SK: 'CLAIM' });
+    const existing = await this.store.get({ pk: `${scope}#${id}`, sk: 'CLAIM' });
     const now = this.nowIso();
     await this.store.put({
       rev: 1,
@@ -286,12 +284,12 @@ export class CorrelationRepository {
       expiresAt: epochSeconds(now, TTL_DAYS.claim),
       ...existing,
       ...fields,
-      PK: `${scope}#${id}`,
-      SK: 'CLAIM',
+      pk: `${scope}#${id}`,
+      sk: 'CLAIM',
     });
   }
 
   async releaseClaim(scope: string, id: string): Promise<void> {
-    await this.store.delete({ PK: `${scope}#${id}`, SK: 'CLAIM' });
+    await this.store.delete({ pk: `${scope}#${id}`, sk: 'CLAIM' });
   }
 }

@@ -3,22 +3,22 @@
  * (tests, local) and DynamoDB (dynamo-store.ts). Key design: docs/workflows.md "Correlation table".
  */
 export interface TableKey {
-  readonly PK: string;
-  readonly SK: string;
+  readonly pk: string;
+  readonly sk: string;
 }
 
 export interface StoredItem extends TableKey {
   /** Optimistic-concurrency revision; every successful write stores rev + 1 of what it read. */
   readonly rev: number;
-  readonly GSI1PK?: string;
-  readonly GSI1SK?: string;
+  readonly gsi1pk?: string;
+  readonly gsi1sk?: string;
   /** Epoch seconds; DynamoDB TTL deletes the item after it. */
   readonly expiresAt?: number;
   readonly [attribute: string]: unknown;
 }
 
 export type PutCondition =
-  /** Only when no item has this key (`attribute_not_exists(PK)`). */
+  /** Only when no item has this key (`attribute_not_exists(pk)`). */
   | { readonly kind: 'absent' }
   /** Only when the stored item still has this revision (`rev = :rev`). */
   | { readonly kind: 'rev'; readonly rev: number }
@@ -30,13 +30,13 @@ export interface SingleTableStore {
   /** Returns false when the condition did not hold (nothing written). */
   put(item: StoredItem, condition?: PutCondition): Promise<boolean>;
   delete(key: TableKey): Promise<void>;
-  /** Items of one partition whose SK starts with the prefix, in SK order. */
-  query(PK: string, skPrefix: string): Promise<StoredItem[]>;
-  /** Items of one GSI1 partition whose GSI1SK sorts before `before` (oldest first). */
-  queryGsi1Before(GSI1PK: string, before: string): Promise<StoredItem[]>;
+  /** Items of one partition whose sk starts with the prefix, in sk order. */
+  query(pk: string, skPrefix: string): Promise<StoredItem[]>;
+  /** Items of one GSI1 partition whose gsi1sk sorts before `before` (oldest first). */
+  queryGsi1Before(gsi1pk: string, before: string): Promise<StoredItem[]>;
 }
 
-const keyOf = (key: TableKey): string => `${key.PK}\u0000${key.SK}`;
+const keyOf = (key: TableKey): string => `${key.pk}\u0000${key.sk}`;
 
 export class InMemoryStore implements SingleTableStore {
   private readonly items = new Map<string, StoredItem>();
@@ -61,17 +61,17 @@ export class InMemoryStore implements SingleTableStore {
     this.items.delete(keyOf(key));
   }
 
-  async query(PK: string, skPrefix: string): Promise<StoredItem[]> {
+  async query(pk: string, skPrefix: string): Promise<StoredItem[]> {
     return [...this.items.values()]
-      .filter((i) => i.PK === PK && i.SK.startsWith(skPrefix))
-      .sort((a, b) => a.SK.localeCompare(b.SK))
+      .filter((i) => i.pk === pk && i.sk.startsWith(skPrefix))
+      .sort((a, b) => a.sk.localeCompare(b.sk))
       .map((i) => structuredClone(i));
   }
 
-  async queryGsi1Before(GSI1PK: string, before: string): Promise<StoredItem[]> {
+  async queryGsi1Before(gsi1pk: string, before: string): Promise<StoredItem[]> {
     return [...this.items.values()]
-      .filter((i) => i.GSI1PK === GSI1PK && i.GSI1SK !== undefined && i.GSI1SK < before)
-      .sort((a, b) => (a.GSI1SK ?? '').localeCompare(b.GSI1SK ?? ''))
+      .filter((i) => i.gsi1pk === gsi1pk && i.gsi1sk !== undefined && i.gsi1sk < before)
+      .sort((a, b) => (a.gsi1sk ?? '').localeCompare(b.gsi1sk ?? ''))
       .map((i) => structuredClone(i));
   }
 

@@ -55,7 +55,7 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     const cutoff = new Date(deps.now().getTime() - p.slaSeconds * 1000).toISOString();
     const stuck: OrderState[] = [];
     for (const status of OPEN_ORDER_STATUSES)
-      stuck.push(...(await deps.repo.ordersInStatusSince(status, cutoff)));
+      stuck.push(...(await deps.repo.ordersInStatusSince(p.plant, status, cutoff)));
     const orders = stuck
       .filter((o) => o.plant === p.plant && !o.stuckRaisedAt)
       .map((o) => ({
