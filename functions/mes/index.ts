@@ -17,6 +17,7 @@ export {
 } from './client';
 export { MesPlantSettings, parseMesPlants } from './config';
 export { addDecimals, normalizeDecimal } from './decimal';
+export { mesClients, secretAuthHeaders } from './environment';
 export type { MesDetailType, MesFact } from './facts';
 export { machineState } from './facts';
 export { translateJsonBody, translateJsonValue } from './json/inbound';

@@ -226,3 +226,22 @@ describe('MES client', () => {
     );
   });
 });
+
+describe('MES clients from the environment', () => {
+  it('builds a client per configured plant with credentials from its secret', async () => {
+    const { mesClients, secretAuthHeaders } = await import('../../../functions/mes/environment');
+    const plants = JSON.stringify([
+      { code: '1010', mes: { profile: 'rest-json', endpoint: 'https://mes.example.com/api' } },
+    ]);
+    const secrets = { send: async () => ({ SecretString: '{"token":"t-1"}' }) };
+
+    const clients = mesClients({ PLANTS_JSON: plants });
+    const headers = await secretAuthHeaders(secrets as never, '1010', undefined, {
+      MES_SECRET_1010: 'plantsync/dev/1010/mes',
+    })();
+
+    expect(clients('1010').profile).toBe('rest-json');
+    expect(() => clients('9999')).toThrow('plant 9999 has no MES configured');
+    expect(headers).toEqual({ authorization: 'Bearer t-1' });
+  });
+});
