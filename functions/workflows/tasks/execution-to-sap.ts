@@ -67,7 +67,11 @@ export const executionToSapTasks = (deps: WorkflowDeps): Record<string, TaskFn> 
     if (!target)
       throw new BusinessRuleError(
         `SAP has no operation ${p.fact.operationNumber} on order ${p.fact.orderNumber}`,
-        'unknown-order',
+        {
+          kind: 'unknown-order',
+          owner: { system: 'sap', role: 'production planner' },
+          businessKey: { kind: 'order', value: p.fact.orderNumber },
+        },
       );
     return { found: true, ...target };
   },

@@ -67,7 +67,11 @@ export const predictiveTasks = (deps: WorkflowDeps): Record<string, TaskFn> => (
     if (!window)
       throw new BusinessRuleError(
         `no maintenance window of ${p.durationMinutes} min for equipment ${p.alert.equipmentId} within ${horizonHours} h`,
-        'no-maintenance-window',
+        {
+          kind: 'no-maintenance-window',
+          owner: { system: 'maintenance', role: 'maintenance planner' },
+          businessKey: { kind: 'alert', value: p.alert.alertId },
+        },
       );
     return window;
   },
