@@ -9,5 +9,15 @@ export {
   translateSapIdoc,
 } from './idoc/translate';
 export * from './mapping';
+export * from './odata/auth';
+export * from './odata/client';
+export * from './odata/errors';
+export * from './odata/values';
+export * from './postings/common';
+export * from './postings/confirmation';
+export * from './postings/equipment';
+export * from './postings/goods-movement';
+export * from './postings/maintenance';
+export * from './postings/production-order';
 export * from './time';
 export * from './units';
