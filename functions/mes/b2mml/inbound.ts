@@ -270,6 +270,11 @@ const materialActuals = (segment: XmlNode, where: string): MaterialActual[] => {
     }
     const normalisedUse = use?.toLowerCase();
     const lot = text(node.MaterialLotID);
+    if (lot && lot.length > 10) {
+      throw new ValidationError(
+        `${w}/MaterialLotID: "${lot.slice(0, 40)}" is longer than an SAP batch (10 characters)`,
+      );
+    }
     const storage = text(node.StorageLocation);
     return {
       use: normalisedUse === 'produced' ? 'produced' : normalisedUse === 'consumed' ? 'consumed' : 'other',

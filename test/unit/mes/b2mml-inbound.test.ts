@@ -282,3 +282,15 @@ describe('B2MML rejections', () => {
     );
   });
 });
+
+describe('B2MML lots', () => {
+  it('refuses a lot id longer than an SAP batch, naming it', () => {
+    const actual =
+      '<MaterialActual><MaterialDefinitionID>CRBN0001</MaterialDefinitionID><MaterialLotID>CRBN0001_LOT01</MaterialLotID><MaterialUse>Consumed</MaterialUse><Quantity><QuantityString>0.41</QuantityString><UnitOfMeasure>KG</UnitOfMeasure></Quantity></MaterialActual>';
+    const xml = `<?xml version="1.0"?><SyncProductionPerformance xmlns="http://www.wbf.org/xml/B2MML-V0401"><ApplicationArea><CreationDateTime>2026-11-25T11:58:25+01:00</CreationDateTime></ApplicationArea><DataArea><Sync/><ProductionPerformance><ProductionResponse><ID>53107</ID><SegmentResponse><ID>Weighing</ID>${actual}</SegmentResponse></ProductionResponse></ProductionPerformance></DataArea></SyncProductionPerformance>`;
+
+    expect(() => translatePerformance(xml, { plant: '1010' })).toThrow(
+      /MaterialActual\[1\]\/MaterialLotID: "CRBN0001_LOT01" is longer than an SAP batch \(10 characters\)/,
+    );
+  });
+});
