@@ -16,6 +16,8 @@ import { egressConcurrency, PlantIntegration } from '../../infra/constructs/plan
 import { appWithoutBundling, FIXTURES, resourcesOf, unacknowledgedNagFindings } from './helpers';
 
 const consumerEntry = join(FIXTURES, 'functions', 'batch-consumer', 'handler.ts');
+/** An ASL placeholder as written in a definition file, e.g. "${Name}". */
+const placeholder = (name: string): string => ['$', '{', name, '}'].join('');
 const fixtureAsl = join(FIXTURES, 'state-machines', 'fixture-flow.asl.json');
 
 describe('constructs, synthesized once with a real bundled fixture handler', () => {
@@ -251,7 +253,9 @@ describe('construct validation', () => {
           type: sfn.StateMachineType.EXPRESS,
           typeReason: 'short and idempotent in this test',
         }),
-    ).toThrow('no substitution for placeholder(s) ${WorkflowTasksFunctionArn}, ${DeadLetterQueueUrl}');
+    ).toThrow(
+      `no substitution for placeholder(s) ${placeholder('WorkflowTasksFunctionArn')}, ${placeholder('DeadLetterQueueUrl')}`,
+    );
   });
 
   it('requires the reason for the workflow type', () => {
