@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config';
 import { apiHandler } from '../../shared/middleware';
+import { logger, MetricUnit, metrics } from '../../shared/observability';
 import { EventPublisher } from '../../shared/publisher';
 import { parseMesPlants } from '../mes/config';
 import { DynamoDbSeenKeys, type SeenKeys } from './dedup';
@@ -16,7 +17,17 @@ const Config = z.object({
 });
 
 /** The handler with its ports given (tests, the local runtime). */
-export const buildHandler = (deps: MesIngressDeps) => apiHandler(createMesIngress(deps));
+export const buildHandler = (deps: MesIngressDeps) => {
+  const ingress = createMesIngress(deps);
+  return apiHandler(async (request) => {
+    const result = await ingress(request);
+    const body = result.body as { accepted: number; duplicates: number };
+    metrics.addMetric('MesFactsPublished', MetricUnit.Count, body.accepted);
+    metrics.addMetric('MesFactsDuplicate', MetricUnit.Count, body.duplicates);
+    logger.info('MES message accepted', { accepted: body.accepted, duplicates: body.duplicates });
+    return result;
+  });
+};
 
 const fromEnvironment = (): ReturnType<typeof buildHandler> => {
   const config = loadConfig(Config);
