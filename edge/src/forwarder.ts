@@ -82,7 +82,17 @@ export class Forwarder {
       const entry = queue[0] as LogEntry;
       const outcome = await this.deliver(entry);
       if (!outcome) return; // stopped
-      await this.options.onDone(entry, outcome);
+      try {
+        await this.options.onDone(entry, outcome);
+      } catch (error) {
+        // Could not record the outcome (disk): keep the entry at the head; a resend is harmless.
+        this.options.log('error', 'could not record a delivery; will send again', {
+          seq: entry.seq,
+          error: (error as Error).message,
+        });
+        await this.sleep(this.options.backoffMaxMs);
+        continue;
+      }
       queue.shift();
     }
     if (queue.length === 0) this.queues.delete(key);
@@ -102,6 +112,7 @@ export class Forwarder {
         }
         return result;
       }
+      if (this.stopped) return undefined;
       this.stats.link = 'down';
       this.stats.retries++;
       const random = this.options.random ?? Math.random;
@@ -162,6 +173,7 @@ export class Forwarder {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

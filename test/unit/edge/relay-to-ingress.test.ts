@@ -65,6 +65,7 @@ describe('edge relay → MES ingress', () => {
   });
   afterAll(async () => {
     await relay?.close();
+    server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     await rm(dataDir, { recursive: true, force: true });
   });

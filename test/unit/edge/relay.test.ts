@@ -43,7 +43,15 @@ const fakeCloud = async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/mes/1010/events`;
-  return { state, url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    state,
+    url,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 };
 
 /** Polls until the condition holds; the jest timeout bounds it. */
