@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { PermanentError } from '../../shared/errors';
 import type { HttpMethod, RestTransport } from './http';
 import type {
+  AssetRecord,
   CreateNotificationCommand,
   CreateResult,
   CreateWorkOrderCommand,
   MaintenanceConnector,
+  NotificationUpdate,
   Priority,
   UpdateWorkOrderCommand,
   WorkOrderState,
@@ -44,6 +46,10 @@ export const GenericRestMapping = z.object({
     getWorkOrder: Operation,
     /** Lists records by external reference (used before every create, for idempotency). */
     findByExternalReference: Operation,
+    /** Updates a notification (`{id}`); without it, downtime ends are not sent to this tool. */
+    updateNotification: Operation.optional(),
+    /** Lists assets (for equipment reconciliation). */
+    listAssets: Operation.optional(),
   }),
   /** Where canonical fields go in request bodies and come from in responses. */
   fields: z.object({
@@ -58,7 +64,14 @@ export const GenericRestMapping = z.object({
     plannedEnd: JsonPath.optional(),
     /** Marks a notification vs a work order when both share one endpoint, e.g. `type`. */
     recordType: JsonPath.optional(),
+    /** Where a notification update carries the downtime end (ISO 8601) and its duration (seconds). */
+    downtimeEndedAt: JsonPath.optional(),
+    downtimeDurationSeconds: JsonPath.optional(),
   }),
+  /** Asset list: path of the array in the response, and the fields of each asset. */
+  assets: z
+    .object({ listPath: JsonPath.optional(), equipment: JsonPath, description: JsonPath.optional() })
+    .optional(),
   /**
    * Where the record sits in request and response bodies (e.g. `data` for JSON:API); the field paths
    * are relative to it. Omit when the body is the record itself.
@@ -141,6 +154,44 @@ export class GenericRestConnector implements MaintenanceConnector {
       path: fill(op.path, { id: workOrderId }),
     });
     return this.stateOf(this.unwrap(response.json));
+  }
+
+  async updateNotification(notificationId: string, update: NotificationUpdate): Promise<void> {
+    const op = this.mapping.operations.updateNotification;
+    const f = this.mapping.fields;
+    // Not every tool records downtime on a request; the mapping says whether this one does.
+    if (!op || !f.downtimeEndedAt) return;
+    const body: Record<string, unknown> = {};
+    setPath(body, f.downtimeEndedAt, update.downtimeEndedAt);
+    if (update.durationSeconds && f.downtimeDurationSeconds) {
+      setPath(body, f.downtimeDurationSeconds, update.durationSeconds);
+    }
+    await this.transport.request({
+      method: op.method,
+      path: fill(op.path, { id: notificationId }),
+      body: this.wrap(body),
+    });
+  }
+
+  async listAssets(): Promise<AssetRecord[]> {
+    const op = this.mapping.operations.listAssets;
+    const a = this.mapping.assets;
+    if (!op || !a)
+      throw new PermanentError(
+        'this maintenance tool has no asset list configured (operations.listAssets, assets)',
+      );
+    const response = await this.transport.request({ method: op.method, path: op.path });
+    const list = a.listPath ? getPath(response.json, a.listPath) : response.json;
+    if (!Array.isArray(list))
+      throw new PermanentError(`asset list response has no array at "${a.listPath ?? '(root)'}"`);
+    return list.flatMap((asset): AssetRecord[] => {
+      const equipmentId = getPath(asset, a.equipment);
+      if (equipmentId === undefined || equipmentId === null || equipmentId === '') return [];
+      const description = a.description ? getPath(asset, a.description) : undefined;
+      return [
+        { equipmentId: String(equipmentId), ...(typeof description === 'string' ? { description } : {}) },
+      ];
+    });
   }
 
   /** A vendor record → canonical state through the field paths and the status map. */

@@ -29,3 +29,4 @@ export * from './model';
 export * from './rate-limiter';
 export * from './sap-pm';
 export * from './webhook-ingress';
+export * from './workflow-port';

@@ -89,6 +89,19 @@ export interface WorkOrderState {
   readonly externalReference?: string;
 }
 
+/** An asset of the maintenance platform, keyed by SAP equipment (for equipment reconciliation). */
+export interface AssetRecord {
+  readonly equipmentId: string;
+  readonly description?: string;
+  readonly inactive?: boolean;
+}
+
+/** A downtime behind a notification ended (sent by downtime-to-maintenance). */
+export interface NotificationUpdate {
+  readonly downtimeEndedAt: string;
+  readonly durationSeconds?: string;
+}
+
 /**
  * What every maintenance profile (MaintainX, generic REST, SAP PM) offers the egress. Creates are
  * idempotent by `externalReference`; errors are the shared typed errors (TransientError → retry
@@ -100,4 +113,8 @@ export interface MaintenanceConnector {
   createWorkOrder(command: CreateWorkOrderCommand): Promise<CreateResult>;
   updateWorkOrder(command: UpdateWorkOrderCommand): Promise<void>;
   getWorkOrder(workOrderId: string): Promise<WorkOrderState>;
+  /** Records on the notification that its downtime ended. Idempotent. */
+  updateNotification(notificationId: string, update: NotificationUpdate): Promise<void>;
+  /** The platform's assets that map to SAP equipment. */
+  listAssets(): Promise<AssetRecord[]>;
 }

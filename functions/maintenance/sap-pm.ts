@@ -1,10 +1,12 @@
 import { PermanentError } from '../../shared/errors';
 import type { SapPmPlantConfig } from './config';
 import type {
+  AssetRecord,
   CreateNotificationCommand,
   CreateResult,
   CreateWorkOrderCommand,
   MaintenanceConnector,
+  NotificationUpdate,
   Priority,
   UpdateWorkOrderCommand,
   WorkOrderState,
@@ -37,6 +39,10 @@ export interface SapPmPort {
   /** Sets or completes the order (e.g. the TECO / release / cancellation actions of the SAP API). */
   setMaintenanceOrderPhase(order: string, phase: SapOrderPhase): Promise<void>;
   getMaintenanceOrder(order: string): Promise<SapMaintenanceOrder>;
+  /** PATCH MaintenanceNotification('<n>'): MalfunctionEndDate/MalfunctionEndTime from the ISO timestamp. */
+  setMalfunctionEnd(notification: string, endedAt: string): Promise<void>;
+  /** The plant's equipment (API_EQUIPMENT), for reconciliation: in SAP PM the assets are SAP equipment. */
+  listEquipment(): Promise<ReadonlyArray<{ readonly Equipment: string; readonly EquipmentName?: string }>>;
 }
 
 export interface SapNotificationInput {
@@ -179,6 +185,17 @@ export class SapPmConnector implements MaintenanceConnector {
     if (command.status !== undefined) {
       await this.sap.setMaintenanceOrderPhase(command.workOrderId, toSapPhase[command.status]);
     }
+  }
+
+  async updateNotification(notificationId: string, update: NotificationUpdate): Promise<void> {
+    await this.sap.setMalfunctionEnd(notificationId, update.downtimeEndedAt);
+  }
+
+  async listAssets(): Promise<AssetRecord[]> {
+    return (await this.sap.listEquipment()).map((e) => ({
+      equipmentId: e.Equipment,
+      ...(e.EquipmentName ? { description: e.EquipmentName } : {}),
+    }));
   }
 
   async getWorkOrder(workOrderId: string): Promise<WorkOrderState> {

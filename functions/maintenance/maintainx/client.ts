@@ -3,10 +3,12 @@ import { PermanentError, ValidationError } from '../../../shared/errors';
 import type { MaintainxPlantConfig } from '../config';
 import type { RestTransport } from '../http';
 import type {
+  AssetRecord,
   CreateNotificationCommand,
   CreateResult,
   CreateWorkOrderCommand,
   MaintenanceConnector,
+  NotificationUpdate,
   UpdateWorkOrderCommand,
   WorkOrderState,
 } from '../model';
@@ -46,6 +48,20 @@ const MaintainxWorkRequest = z.looseObject({
   title: z.string().nullish(),
   extraFields: z.record(z.string(), z.string()).nullish(),
 });
+const AssetList = z.object({
+  assets: z.array(
+    z.looseObject({
+      id: z.number(),
+      name: z.string().nullish(),
+      extraFields: z.record(z.string(), z.string()).nullish(),
+    }),
+  ),
+  nextCursor: z.string().nullish(),
+});
+
+/** Pages of GET /assets read for reconciliation (200 per page). */
+const MAX_ASSET_PAGES = 50;
+
 const WorkRequestList = z.object({
   workRequests: z.array(MaintainxWorkRequest),
   nextCursor: z.string().nullish(),
@@ -169,6 +185,51 @@ export class MaintainxClient implements MaintenanceConnector {
       ...(workOrder.title ? { title: workOrder.title } : {}),
       ...(externalReference ? { externalReference } : {}),
     };
+  }
+
+  /**
+   * Work requests have no downtime fields: the end is appended to the description once
+   * (GET, then PATCH only if the line is not there yet, so a retry changes nothing).
+   */
+  async updateNotification(notificationId: string, update: NotificationUpdate): Promise<void> {
+    const id = numericId(notificationId);
+    const response = await this.transport.request({ method: 'GET', path: `/workrequests/${id}` });
+    const { workRequest } = parse(
+      z.object({ workRequest: z.looseObject({ description: z.string().nullish() }) }),
+      response.json,
+      'GET /workrequests/{id}',
+    );
+    const line = `Downtime ended ${update.downtimeEndedAt}${
+      update.durationSeconds ? ` after ${update.durationSeconds} s` : ''
+    } (plantsync)`;
+    const description = workRequest.description ?? '';
+    if (description.includes(line)) return;
+    await this.transport.request({
+      method: 'PATCH',
+      path: `/workrequests/${id}`,
+      body: { description: description ? `${description}\n${line}` : line },
+    });
+  }
+
+  /** GET /assets (cursor pages): the assets that map to SAP equipment; unmapped assets are left out. */
+  async listAssets(): Promise<AssetRecord[]> {
+    const records: AssetRecord[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_ASSET_PAGES; page++) {
+      const response = await this.transport.request({
+        method: 'GET',
+        path: '/assets',
+        query: { limit: '200', cursor, expand: 'extra_fields' },
+      });
+      const list = parse(AssetList, response.json, 'GET /assets');
+      for (const asset of list.assets) {
+        const equipmentId = equipmentFromMaintainx(this.config, asset.extraFields ?? undefined, asset.id);
+        if (equipmentId) records.push({ equipmentId, ...(asset.name ? { description: asset.name } : {}) });
+      }
+      if (!list.nextCursor) return records;
+      cursor = list.nextCursor;
+    }
+    throw new PermanentError(`GET /assets has more than ${MAX_ASSET_PAGES} pages; raise MAX_ASSET_PAGES`);
   }
 
   /** GET /workorders/{id}/costs: labour (TIME), parts (PART) and expenses, in cents. */

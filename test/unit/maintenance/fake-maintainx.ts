@@ -23,8 +23,13 @@ export class FakeMaintainx extends FakeServer {
   readonly workOrders = new Map<number, StoredWorkOrder>();
   readonly workRequests = new Map<
     number,
-    { id: number; title: string; extraFields: Record<string, string> }
+    { id: number; title: string; description?: string; extraFields: Record<string, string> }
   >();
+  readonly assets = [
+    { id: 42, name: 'CNC milling centre DMU 50', extraFields: { 'SAP Equipment': '10000042' } },
+    { id: 43, name: 'Coolant pump P-12', extraFields: {} },
+    { id: 77, name: 'Unmapped bench drill', extraFields: {} },
+  ];
   private nextId = 5531207;
   /** When set, the next create is stored but answered with this status (a lost response). */
   loseNextCreateResponse: number | undefined;
@@ -81,6 +86,20 @@ export class FakeMaintainx extends FakeServer {
         extraFields: (body.extraFields as Record<string, string>) ?? {},
       });
       return this.created(id);
+    }
+    if (r.method === 'GET' && r.path === '/v1/assets') {
+      // Two pages, to exercise the cursor.
+      const cursor = r.query.get('cursor');
+      return cursor
+        ? { status: 200, body: { assets: this.assets.slice(2), nextCursor: null } }
+        : { status: 200, body: { assets: this.assets.slice(0, 2), nextCursor: 'page-2' } };
+    }
+    const request = /^\/v1\/workrequests\/(\d+)$/.exec(r.path);
+    if (request) {
+      const wr = this.workRequests.get(Number(request[1]));
+      if (!wr) return { status: 404, body: { error: 'Not found' } };
+      if (r.method === 'PATCH') Object.assign(wr, body);
+      return { status: 200, body: { workRequest: wr } };
     }
     const match = /^\/v1\/workorders\/(\d+)(\/status|\/costs)?$/.exec(r.path);
     const wo = match ? this.workOrders.get(Number(match[1])) : undefined;

@@ -165,6 +165,31 @@ describe('MaintainX client (OpenAPI paths, fields and bearer auth)', () => {
     });
   });
 
+  it('appends the downtime end to the work request once, however often it is sent', async () => {
+    mx.workRequests.set(9001, {
+      id: 9001,
+      title: 'Spindle overload',
+      description: 'Reported by MES',
+      extraFields: {},
+    });
+    const update = { downtimeEndedAt: '2026-11-25T07:42:00+01:00', durationSeconds: '5520' };
+
+    await client().updateNotification('9001', update);
+    await client().updateNotification('9001', update);
+
+    expect(mx.workRequests.get(9001)?.description).toBe(
+      'Reported by MES\nDowntime ended 2026-11-25T07:42:00+01:00 after 5520 s (plantsync)',
+    );
+    expect(mx.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('lists the assets that map to SAP equipment across cursor pages', async () => {
+    const assets = await client().listAssets();
+
+    expect(assets).toEqual([{ equipmentId: '10000042', description: 'CNC milling centre DMU 50' }]);
+    expect(mx.requests.map((r) => r.query.get('cursor'))).toEqual([null, 'page-2']);
+  });
+
   it('refuses a bad token permanently (401 is not retried)', async () => {
     const error = await client('wrong')
       .getWorkOrder('1')

@@ -44,6 +44,12 @@ class FakeSapPm implements SapPmPort {
   async setMaintenanceOrderPhase(order: string, phase: string) {
     this.calls.push(`phase ${order} ${phase}`);
   }
+  async setMalfunctionEnd(notification: string, endedAt: string) {
+    this.calls.push(`malfunction-end ${notification} ${endedAt}`);
+  }
+  async listEquipment() {
+    return [{ Equipment: '217100002', EquipmentName: 'Pump' }];
+  }
   async getMaintenanceOrder(order: string) {
     const hit = this.orders.get(order);
     if (!hit) throw new Error('not found');
@@ -112,6 +118,16 @@ describe('SAP PM profile through the SAP connector port', () => {
     });
 
     expect(sap.calls).toEqual(['phase 4000001 technically-complete']);
+  });
+
+  it('records a downtime end as the notification malfunction end, and lists SAP equipment as assets', async () => {
+    const sap = new FakeSapPm();
+    const connector = new SapPmConnector(sap, config);
+
+    await connector.updateNotification('10000021', { downtimeEndedAt: '2026-11-25T07:42:00+01:00' });
+
+    expect(sap.calls).toEqual(['malfunction-end 10000021 2026-11-25T07:42:00+01:00']);
+    expect(await connector.listAssets()).toEqual([{ equipmentId: '217100002', description: 'Pump' }]);
   });
 
   it('reads the sandbox maintenance order (REL ...) as in progress', async () => {
