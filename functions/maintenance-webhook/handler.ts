@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../shared/config';
 import { TransientError } from '../../shared/errors';
 import { type ApiRequest, type ApiResult, apiHandler } from '../../shared/middleware';
-import { logger } from '../../shared/observability';
+import { logger, MetricUnit, metrics } from '../../shared/observability';
 import { EventPublisher } from '../../shared/publisher';
 import { parseMaintenancePlants } from '../maintenance/config';
 import { connectorFactory } from '../maintenance/connectors';
@@ -83,6 +83,10 @@ export const webhookRoute =
       },
       deps(),
     );
+    // API policy violations (auth, size, validation) and replays, per outcome, for the dashboards.
+    const outcome = result.body.status;
+    metrics.addMetric(`Webhook${outcome[0]?.toUpperCase()}${outcome.slice(1)}`, MetricUnit.Count, 1);
+    if (result.statusCode === 401) metrics.addMetric('WebhookAuthFailure', MetricUnit.Count, 1);
     return { statusCode: result.statusCode, body: result.body };
   };
 
