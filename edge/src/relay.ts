@@ -125,7 +125,7 @@ export const startRelay = async (config: RelayConfig, log: LogFn = jsonLog): Pro
       return reply(res, 413, { error: `body over ${config.maxBodyBytes} bytes` }, true);
     }
     if (body.length === 0) return reply(res, 400, { error: 'body is empty' });
-    if (segmentLog.pendingBytes + body.length > config.maxQueuedBytes) {
+    if (segmentLog.pendingBytes + Buffer.byteLength(body) > config.maxQueuedBytes) {
       log('error', 'backlog limit reached; refusing new messages', { queuedBytes: segmentLog.pendingBytes });
       res.setHeader('retry-after', '30');
       return reply(res, 503, { error: 'relay backlog is full; retry later' });

@@ -61,6 +61,7 @@ export class SegmentLog {
   private lowWater = 0;
   private readonly acked = new Set<number>();
   private readonly pendingEntries = new Map<number, LogEntry>();
+  private bytesPending = 0;
   private appendChain: Promise<unknown> = Promise.resolve();
   private ackWrite: Promise<void> = Promise.resolve();
   private ackDirty = false;
@@ -78,7 +79,7 @@ export class SegmentLog {
 
   /** Unacknowledged entries in sequence order (what a restarted relay replays). */
   pending(): LogEntry[] {
-    return [...this.pendingEntries.values()].sort((a, b) => a.seq - b.seq);
+    return [...this.pendingEntries.values()];
   }
 
   get pendingCount(): number {
@@ -86,15 +87,12 @@ export class SegmentLog {
   }
 
   get pendingBytes(): number {
-    let bytes = 0;
-    for (const e of this.pendingEntries.values()) bytes += e.body.length;
-    return bytes;
+    return this.bytesPending;
   }
 
+  /** Entries are inserted in increasing seq order, so the map's first value is the oldest. */
   oldestPending(): LogEntry | undefined {
-    let oldest: LogEntry | undefined;
-    for (const e of this.pendingEntries.values()) if (!oldest || e.seq < oldest.seq) oldest = e;
-    return oldest;
+    return this.pendingEntries.values().next().value;
   }
 
   /** Appends durably; resolves with the entry once it is on disk. Appends are serialised. */
@@ -118,7 +116,7 @@ export class SegmentLog {
     segment.size += record.length;
     segment.lastSeq = entry.seq;
     this.nextSeq = entry.seq + 1;
-    this.pendingEntries.set(entry.seq, entry);
+    this.track(entry);
     return entry;
   }
 
@@ -126,7 +124,11 @@ export class SegmentLog {
   async ack(seq: number): Promise<void> {
     if (seq < this.lowWater || this.acked.has(seq)) return;
     this.acked.add(seq);
-    this.pendingEntries.delete(seq);
+    const entry = this.pendingEntries.get(seq);
+    if (entry) {
+      this.pendingEntries.delete(seq);
+      this.bytesPending -= Buffer.byteLength(entry.body);
+    }
     while (this.acked.has(this.lowWater)) {
       this.acked.delete(this.lowWater);
       this.lowWater++;
@@ -143,6 +145,11 @@ export class SegmentLog {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  private track(entry: LogEntry): void {
+    this.pendingEntries.set(entry.seq, entry);
+    this.bytesPending += Buffer.byteLength(entry.body);
+  }
 
   private get dir(): string {
     return this.options.dir;
@@ -210,7 +217,7 @@ export class SegmentLog {
         expected = record.entry.seq + 1;
         segment.lastSeq = record.entry.seq;
         if (record.entry.seq >= this.lowWater && !this.acked.has(record.entry.seq)) {
-          this.pendingEntries.set(record.entry.seq, record.entry);
+          this.track(record.entry);
         }
         offset = record.next;
       }

@@ -197,4 +197,19 @@ describe('plant edge relay', () => {
     expect(metrics).toContain('plantsync_edge_queued_messages{plant="1010"} 1');
     expect(metrics).toContain('plantsync_edge_oldest_message_age_seconds{plant="1010"}');
   });
+  it('refuses new messages with 503 and Retry-After once the backlog limit is reached', async () => {
+    cloud.state.mode = 'cut';
+    relay = await startRelay({ ...config(), maxQueuedBytes: 200 }, quiet);
+    await post(relay, '10000042', 'EVT-001');
+
+    const refused = await fetch(`${relay.url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventId: 'EVT-002', equipmentId: '10000042', pad: 'x'.repeat(100) }),
+    });
+
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(relay.health().queued).toBe(1);
+  });
 });
