@@ -4,6 +4,7 @@ import { parseB2mml } from '../../../functions/mes/b2mml/document';
 import { buildCancelSchedule, buildSchedule } from '../../../functions/mes/b2mml/outbound';
 import { cancelToWire, orderToWire } from '../../../functions/mes/json/outbound';
 import { ProductionOrderRequest } from '../../../functions/mes/json/wire';
+import { fixture } from './fixtures';
 
 const released = definitionOf('ProductionOrderReleased').data.parse(
   definitionOf('ProductionOrderReleased').example,
@@ -101,5 +102,13 @@ describe('canonical order → B2MML schedule', () => {
 
     expect(root.DataArea.OperationsSchedule.ID).toBe('1000123');
     expect(root.ApplicationArea.BODID).toBe('plantsync-1000123-r1764050400000');
+  });
+});
+
+describe('REST/JSON order contract', () => {
+  it('matches the documented request body for the catalogue example order', () => {
+    const documented = JSON.parse(fixture('json/production-order-request.json'));
+
+    expect(JSON.parse(JSON.stringify(orderToWire(released, '1010', 1764050400000)))).toEqual(documented);
   });
 });
