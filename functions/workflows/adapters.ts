@@ -1,0 +1,82 @@
+/**
+ * AWS adapters for the ports that are not connectors: the correlation table, the event bus,
+ * Step Functions callbacks and CloudWatch metrics. Clients are created once per container.
+ */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ownership } from '../../events';
+import { loadConfig } from '../../shared/config';
+import { MetricUnit, metrics } from '../../shared/observability';
+import { EventPublisher } from '../../shared/publisher';
+import { DynamoStore } from './domain/dynamo-store';
+import { CorrelationRepository } from './domain/repository';
+import type { EventSink, EventToPublish, MetricsPort, TaskCallbackPort } from './ports';
+
+export const WorkflowConfig = z.object({
+  CORRELATION_TABLE_NAME: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1),
+});
+
+export const correlationRepository = (tableName: string): CorrelationRepository =>
+  new CorrelationRepository(
+    new DynamoStore(
+      DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+      tableName,
+    ),
+  );
+
+/** Publishes each event as the system that owns its type (the catalogue's ownership table). */
+export class OwnedEventSink implements EventSink {
+  private readonly publishers = new Map<string, EventPublisher>();
+  constructor(private readonly busName: string) {}
+
+  async publish(events: readonly EventToPublish[]): Promise<void> {
+    for (const event of events) {
+      const system = ownership[event.detailType];
+      let publisher = this.publishers.get(system);
+      if (!publisher) {
+        publisher = new EventPublisher({ busName: this.busName, producer: { system, name: 'workflows' } });
+        this.publishers.set(system, publisher);
+      }
+      await publisher.publish([
+        {
+          detailType: event.detailType,
+          data: event.data,
+          plant: event.plant,
+          occurredAt: event.occurredAt,
+          idempotencyKey: event.idempotencyKey,
+          correlationId: event.correlationId,
+        },
+      ]);
+    }
+  }
+}
+
+export class StepFunctionsCallbacks implements TaskCallbackPort {
+  constructor(private readonly client: SFNClient = new SFNClient({})) {}
+  async sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
+    await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  }
+  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    await this.client.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+  }
+}
+
+export const powertoolsMetrics: MetricsPort = {
+  record(name, value, unit, plant) {
+    const single = metrics.singleMetric();
+    single.addDimension('plant', plant);
+    single.addMetric(
+      name,
+      unit === 'Seconds' ? MetricUnit.Seconds : unit === 'Percent' ? MetricUnit.Percent : MetricUnit.Count,
+      value,
+    );
+  },
+};
+
+export const loadWorkflowConfig = () => loadConfig(WorkflowConfig);

@@ -1,0 +1,57 @@
+import type { Context } from 'aws-lambda';
+
+const context = {
+  functionName: 'plantsync-workflow-tasks',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:plantsync-workflow-tasks',
+  memoryLimitInMB: '256',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 20_000,
+} as unknown as Context;
+
+describe('workflow-tasks Lambda handler', () => {
+  beforeAll(() => {
+    process.env.CORRELATION_TABLE_NAME = 'correlation';
+    process.env.EVENT_BUS_NAME = 'plantsync-test';
+    process.env.PLANTS_JSON = JSON.stringify([
+      { code: '1010', timeZone: 'Europe/Berlin', shifts: [], maintenanceWindows: [] },
+    ]);
+    process.env.POWERTOOLS_DEV = 'true';
+    process.env.AWS_REGION = 'eu-central-1';
+  });
+
+  it('refuses a payload naming no known task with a ValidationError (dead-letter path)', async () => {
+    const { handler } = await import('../../../functions/workflows/handler');
+
+    await expect(
+      handler({ task: 'no-such-task', correlationId: 'corr-1', plant: '1010' }, context),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
+  it('fails an unbound connector port with a PermanentError that names it', async () => {
+    const { handler } = await import('../../../functions/workflows/handler');
+
+    await expect(
+      handler(
+        {
+          task: 'predictive/read-production-status',
+          correlationId: 'corr-1',
+          plant: '1010',
+          occurredAt: '2026-11-25T08:00:00Z',
+          alert: {
+            alertId: 'A-1',
+            equipmentId: '10000042',
+            signal: 'vibration-rms',
+            value: { value: '7.9', unit: 'MMS' },
+            threshold: { value: '7.1', unit: 'MMS' },
+            severity: 'critical',
+          },
+        },
+        context,
+      ),
+    ).rejects.toMatchObject({
+      name: 'PermanentError',
+      message: expect.stringContaining('MesPort.readProductionStatus'),
+    });
+  });
+});
