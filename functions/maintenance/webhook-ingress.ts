@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describeError, PlantsyncError } from '../../shared/errors';
+import { describeError, ValidationError } from '../../shared/errors';
 import { type MaintenancePlants, maintainxConfigOf } from './config';
 import type { MaintainxCosts } from './maintainx/client';
 import {
@@ -166,11 +166,11 @@ export const handleWebhook = async (request: WebhookRequest, deps: WebhookDeps):
       .catch((releaseError: unknown) =>
         deps.log.error('replay claim not released', { ...context, error: describeError(releaseError) }),
       );
-    if (error instanceof PlantsyncError && !error.retryable) {
-      return reject(error.httpStatus === 502 ? 422 : error.httpStatus, error.message.slice(0, 1000));
-    }
+    // Only the sender's own faults (the payload) are 4xx. Anything on our side (the costs call, the bus,
+    // configuration) is a 503: MaintainX retries, and the released claim lets the retry through, so a
+    // completion is never lost to our misconfiguration.
+    if (error instanceof ValidationError) return reject(error.httpStatus, error.message.slice(0, 1000));
     deps.log.error('webhook processing failed', { ...context, error: describeError(error) });
-    // 5xx: MaintainX retries the delivery; the claim was released so the retry is processed.
     return {
       statusCode: 503,
       body: { status: 'failed', reason: 'temporarily unable to process; retry later' },

@@ -13,6 +13,7 @@ import {
   type WebhookRequest,
 } from '../../../functions/maintenance';
 import { createHandler } from '../../../functions/maintenance-webhook/handler';
+import { PermanentError } from '../../../shared/errors';
 import { logger } from '../../../shared/observability';
 import { fixture, fixtureJson } from './fake-maintainx';
 
@@ -226,6 +227,20 @@ describe('MaintainX webhook ingress', () => {
     expect(failed.statusCode).toBe(503);
     expect(retried.body.status).toBe('accepted');
     expect(published).toHaveLength(1);
+  });
+
+  it('answers 503 (vendor retries) when the costs of a completion cannot be read, even for a permanent reason', async () => {
+    const { deps, published, replay } = setup({
+      costs: async () => {
+        throw new PermanentError('GET /workorders/{id}/costs answered 401: Unauthorized');
+      },
+    });
+
+    const response = await handleWebhook(signed(fixture('maintainx/status-change-done.json')), deps);
+
+    expect(response.statusCode).toBe(503);
+    expect(published).toEqual([]);
+    expect(replay.keys.size).toBe(0);
   });
 
   it('rejects malformed JSON with 400 (after the signature checks out)', async () => {
