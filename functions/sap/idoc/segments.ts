@@ -35,6 +35,8 @@ const parser = new XMLParser({
   processEntities: true,
   htmlEntities: false,
   isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
+  // Middleware (PI/CPI) sometimes prefixes the root with a namespace; segment names are what count.
+  removeNSPrefix: true,
 });
 
 type XmlNode = string | { readonly [key: string]: unknown };
@@ -60,6 +62,9 @@ const toSegment = (name: string, node: XmlNode): Segment => {
 /** Parses the request body into IDOC segments, or throws IdocMalformedXmlError with line and column. */
 export const parseIdocXml = (xml: string): IdocDocument => {
   if (xml.trim() === '') throw new IdocMalformedXmlError('the body is empty; expected IDoc XML');
+  // SAP never sends a DOCTYPE; refusing it rules out entity-expansion attacks before parsing.
+  if (/<!DOCTYPE/i.test(xml))
+    throw new IdocMalformedXmlError('DOCTYPE declarations are not accepted in IDoc XML');
   const verdict = XMLValidator.validate(xml);
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;

@@ -269,6 +269,20 @@ describe('rejections', () => {
     );
   });
 
+  it('rejects a DOCTYPE (entity expansion) before parsing', () => {
+    const xml = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>${released.replace(/^<\?xml[^>]*>/, '')}`;
+
+    expect((rejection(xml) as Error).message).toBe('DOCTYPE declarations are not accepted in IDoc XML');
+  });
+
+  it('accepts a namespace-prefixed root as sent by middleware', () => {
+    const xml = released
+      .replace('<LOIPRO01>', '<ns0:LOIPRO01 xmlns:ns0="urn:sap-com:document:sap:idoc:messages">')
+      .replace('</LOIPRO01>', '</ns0:LOIPRO01>');
+
+    expect(translateIdocs(xml, options).events).toHaveLength(1);
+  });
+
   it('rejects an empty body', () => {
     expect(rejection('  ')).toBeInstanceOf(IdocMalformedXmlError);
   });

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createIngressHandler, createReprocessHandler } from '../../../functions/sap-idoc-ingress/handler';
 import type { IngestDeps } from '../../../functions/sap-idoc-ingress/ingest';
 import { TransientError } from '../../../shared/errors';
+import { EventPublisher } from '../../../shared/publisher';
 import { lambdaContext, MemoryRawStore, MemoryRegistry, RecordingPublisher } from './doubles';
 import { fixture, testMappings } from './fixtures';
 
@@ -166,5 +167,43 @@ describe('SAP IDoc ingress handler', () => {
     expect(result).toMatchObject({ receiptId, published: ['0000000000123456'] });
     expect(rawStore.records.get(receiptId)?.status).toBe('processed');
     expect(publisher.published).toHaveLength(1);
+  });
+});
+
+describe('SAP IDoc ingress with the shared publisher', () => {
+  it('publishes envelopes that pass the publisher validation and ownership checks', async () => {
+    const entries: { DetailType?: string; Source?: string; Detail?: string }[] = [];
+    const eventBridge = {
+      send: async (command: { input: { Entries?: typeof entries } }) => {
+        entries.push(...(command.input.Entries ?? []));
+        return {
+          Entries: (command.input.Entries ?? []).map((_, i) => ({ EventId: `e-${i}` })),
+          FailedEntryCount: 0,
+        };
+      },
+    };
+    deps = {
+      ...deps,
+      publisher: new EventPublisher({
+        busName: 'plantsync-test',
+        producer: { system: 'sap', name: 'idoc-ingress' },
+        client: eventBridge as never,
+      }),
+    };
+
+    const { status } = await call(post(fixture('idoc/matmas05.xml')));
+
+    expect(status).toBe(200);
+    expect(entries.map((e) => [e.Source, e.DetailType])).toEqual([
+      ['plantsync.sap', 'MaterialMasterChanged'],
+      ['plantsync.sap', 'MaterialMasterChanged'],
+    ]);
+    const detail = JSON.parse(entries[0]?.Detail ?? '{}') as { metadata: Record<string, unknown> };
+    expect(detail.metadata).toMatchObject({
+      idempotencyKey: 'sap:idoc:0000000000300001:1010',
+      correlationId: 'corr-1',
+      producer: 'sap.idoc-ingress',
+      sourceRef: { system: 'sap', kind: 'idoc', id: '0000000000300001' },
+    });
   });
 });
