@@ -52,6 +52,31 @@ export interface ProductionStatus {
   readonly observedAt: string;
 }
 
+/** An order as the MES sees it, mapped onto the canonical statuses reconciliation compares. */
+export interface OrderStatus {
+  readonly orderNumber: string;
+  readonly status: 'released' | 'in-execution' | 'completed' | 'cancelled';
+  readonly mesStatus: string;
+  readonly revision?: number;
+  readonly mesJobId?: string;
+}
+
+const ORDER_STATUS: Readonly<Record<string, OrderStatus['status']>> = {
+  RECEIVED: 'released',
+  RELEASED: 'released',
+  ACKNOWLEDGED: 'released',
+  QUEUED: 'released',
+  REJECTED: 'released',
+  RUNNING: 'in-execution',
+  STARTED: 'in-execution',
+  IN_EXECUTION: 'in-execution',
+  IN_PROGRESS: 'in-execution',
+  COMPLETED: 'completed',
+  FINISHED: 'completed',
+  CANCELLED: 'cancelled',
+  CANCELED: 'cancelled',
+};
+
 export type StatusTarget = { readonly equipmentId: string } | { readonly line: string };
 
 type OrderData = EventData<'ProductionOrderReleased'> | EventData<'ProductionOrderChanged'>;
@@ -209,6 +234,49 @@ export class MesClient {
         : {}),
       observedAt: s.updatedAt ?? new Date().toISOString(),
     };
+  }
+
+  /** What the MES holds for an order (`GET /v1/production-orders/{n}`), for order-status reconciliation. */
+  async readOrderStatus(order: string): Promise<OrderStatus | undefined> {
+    const answer = await this.call(
+      'GET',
+      `/v1/production-orders/${encodeURIComponent(order)}`,
+      undefined,
+      undefined,
+      undefined,
+    );
+    if (answer.status === 404) return undefined;
+    this.refuseClientErrors(answer, `read order ${order}`);
+    const parsed = OrderResponse.safeParse(safeJson(answer.text));
+    if (!parsed.success || !parsed.data.status) {
+      throw new PermanentError(`MES ${this.options.plant} order status answer for ${order} is malformed`);
+    }
+    const status = ORDER_STATUS[parsed.data.status.toUpperCase()];
+    if (!status)
+      throw new PermanentError(
+        `MES ${this.options.plant} order ${order} has unknown status "${parsed.data.status}"`,
+      );
+    return {
+      orderNumber: orderNumber(parsed.data.orderNumber, 'order.orderNumber'),
+      status,
+      mesStatus: parsed.data.status,
+      ...(parsed.data.revision !== undefined ? { revision: parsed.data.revision } : {}),
+      ...(parsed.data.jobId ? { mesJobId: parsed.data.jobId } : {}),
+    };
+  }
+
+  /** Tells the MES an equipment is (un)available, e.g. after maintenance (`PUT /v1/equipment/{id}/availability`). */
+  async reportEquipmentAvailability(equipmentId: string, available: boolean, since: string): Promise<void> {
+    const answer = await this.call(
+      'PUT',
+      `/v1/equipment/${encodeURIComponent(equipmentId)}/availability`,
+      JSON.stringify({ available, since }),
+      'application/json',
+      `plantsync:availability:${equipmentId}:${since}:${available}`,
+    );
+    if (answer.status === 404)
+      throw new PermanentError(`MES ${this.options.plant} does not know equipment ${equipmentId}`);
+    this.refuseClientErrors(answer, `report availability of ${equipmentId}`);
   }
 
   private async orderCall(

@@ -11,6 +11,7 @@ export {
   type MesClientOptions,
   type OrderAction,
   type OrderResult,
+  type OrderStatus,
   type ProductionStatus,
   readProductionStatus,
   type StatusTarget,

@@ -245,3 +245,50 @@ describe('MES clients from the environment', () => {
     expect(headers).toEqual({ authorization: 'Bearer t-1' });
   });
 });
+
+describe('MES client order status and availability', () => {
+  let mes: Awaited<ReturnType<typeof fakeMes>>;
+  const client = () =>
+    new MesClient({
+      plant: '1010',
+      settings: { profile: 'rest-json', endpoint: mes.endpoint, b2mmlVersion: 'V0700' },
+    });
+  beforeEach(async () => {
+    mes = await fakeMes();
+  });
+  afterEach(() => mes.close());
+
+  it('maps the MES order status onto the canonical one', async () => {
+    mes.answer({
+      status: 200,
+      body: '{"orderNumber":"1000123","revision":3,"jobId":"JOB-1","status":"RUNNING"}',
+    });
+
+    await expect(client().readOrderStatus('1000123')).resolves.toEqual({
+      orderNumber: '1000123',
+      status: 'in-execution',
+      mesStatus: 'RUNNING',
+      revision: 3,
+      mesJobId: 'JOB-1',
+    });
+    expect(mes.received[0]?.url).toBe('/api/v1/production-orders/1000123');
+  });
+
+  it('answers undefined for an order the MES does not know', async () => {
+    mes.answer({ status: 404, body: '{"error":"order unknown"}' });
+
+    await expect(client().readOrderStatus('1000999')).resolves.toBeUndefined();
+  });
+
+  it('reports equipment availability with PUT', async () => {
+    mes.answer({ status: 200, body: '{}' });
+
+    await client().reportEquipmentAvailability('10000042', true, '2026-11-25T10:00:00+01:00');
+
+    expect(mes.received[0]).toMatchObject({ method: 'PUT', url: '/api/v1/equipment/10000042/availability' });
+    expect(JSON.parse(mes.received[0]?.body ?? '{}')).toEqual({
+      available: true,
+      since: '2026-11-25T10:00:00+01:00',
+    });
+  });
+});
