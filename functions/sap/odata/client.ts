@@ -57,8 +57,8 @@ export const odataString = (value: string): string => `'${value.replaceAll("'", 
  *   `x-csrf-token: Required` (token expired with its session) the token is fetched again, once.
  * - ETag / If-Match on updates; server-driven paging through `d.__next`.
  * - Retries with exponential backoff and full jitter on 429 and 5xx only, honouring Retry-After.
- *   Timeouts and network failures are retried for reads; for writes they surface as a transient
- *   error without a blind re-send (the outcome is unknown; postings re-check before writing).
+ *   Timeouts, network failures and 504 are retried for reads; for writes they surface as a
+ *   transient error without a blind re-send (the outcome is unknown; postings re-check first).
  * - Error bodies become typed errors (functions/sap/odata/errors.ts).
  */
 export class ODataClient {
@@ -252,7 +252,10 @@ export class ODataClient {
         continue;
       }
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.now());
-      const retryable = response.status === 429 || response.status >= 500;
+      // A 504 on a write is like a timeout: SAP may still commit, so no blind re-send (the posting
+      // re-checks its external reference on the next delivery instead).
+      const ambiguousWrite = modifying && response.status === 504;
+      const retryable = (response.status === 429 || response.status >= 500) && !ambiguousWrite;
       if (retryable && attempt + 1 < maxAttempts) {
         await this.sleep(this.delay(attempt, retryAfter));
         continue;

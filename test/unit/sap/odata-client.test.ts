@@ -208,6 +208,25 @@ describe('retries', () => {
     expect(sleeps).toEqual([50, 100, 200]);
   });
 
+  it('does not re-send a write after a 504, whose outcome is unknown', async () => {
+    server.fail({ status: 504, when: (r) => r.method === 'POST' });
+
+    const error = await client()
+      .create(SRV, 'A_ProductionOrder_2', { ManufacturingOrder: '1000301' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(SapUnavailableError);
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('retries a write on 503', async () => {
+    server.fail({ status: 503, when: (r) => r.method === 'POST' });
+
+    await client().create(SRV, 'A_ProductionOrder_2', { ManufacturingOrder: '1000302' });
+
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+  });
+
   it('honours Retry-After on 429', async () => {
     server.fail({ status: 429, headers: { 'retry-after': '2' } });
 
