@@ -80,7 +80,7 @@ describe('simulated REST/JSON MES', () => {
     const produced = events.filter((e) => e.eventType === 'material.produced');
     const lastOp = order?.order.operations.at(-1)?.operationNumber ?? '';
     expect(produced).toHaveLength(1);
-    expect((produced[0]?.quantity as { value: string }).value).toBe(
+    expect((produced[0]?.quantity as { value: string } | undefined)?.value).toBe(
       String(mes.records.operationTotals(orderNumber, lastOp)?.good),
     );
   });
