@@ -71,6 +71,16 @@ describe('predictive-maintenance workflow', () => {
     },
   );
 
+  it('retries reading the MES production status after a task timeout', async () => {
+    const world = createWorld(NOW);
+    world.mes.failures.fail('readProductionStatus', 'States.Timeout', 1);
+
+    const run = await runWorkflow('predictive-maintenance', alert(), world);
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.retried).toEqual(['ReadProductionStatus']);
+  });
+
   it('cancels the work order when SAP rejects the impact, and raises a sync exception', async () => {
     const world = createWorld(NOW);
     world.sap.failures.fail(

@@ -228,6 +228,17 @@ describe('reconciliation workflow', () => {
     expect(run.retried).toEqual(['ReconcileEquipmentMaster']);
   });
 
+  it('retries a system call that timed out', async () => {
+    const world = createWorld(NOW);
+    seedSystems(world);
+    world.maintenance.failures.fail('listAssets', 'States.Timeout', 1);
+
+    const run = await runWorkflow('reconciliation', run1, world);
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.retried).toEqual(['ReconcileEquipmentMaster']);
+  });
+
   it('dead-letters the run when a system refuses for good', async () => {
     const world = createWorld(NOW);
     seedSystems(world);
