@@ -293,7 +293,10 @@ export class MesClient {
     const base = { orderNumber: order, revision, action, status: answer.status, attempts: answer.attempts };
     if (answer.status === 409) return { ...base, outcome: 'superseded' };
     if (answer.status === 404 && action === 'cancel') return { ...base, outcome: 'applied' }; // nothing to cancel
-    if (answer.status === 422) {
+    if (
+      answer.status === 422 ||
+      (answer.status < 300 && this.profile === 'b2mml' && rejectedAck(answer.text))
+    ) {
       throw new BusinessRuleError(
         `MES ${this.options.plant} refused to ${action} order ${order}: ${reasonOf(answer.text)}`,
         {
@@ -401,11 +404,20 @@ const safeJson = (text: string): unknown => {
 };
 
 const reasonOf = (text: string): string => {
+  if (text.trimStart().startsWith('<')) {
+    // A B2MML Acknowledge BOD: the MES puts its reason in the noun's Description.
+    const description = /<(?:[\w.-]+:)?Description[^>]*>([^<]+)</.exec(text)?.[1];
+    const stripped = text.replace(/<\?xml[^>]*>/, '').replace(/<[^>]+>/g, ' ');
+    return (description ?? stripped).replace(/\s+/g, ' ').trim().slice(0, 300);
+  }
   const json = safeJson(text) as { message?: unknown; error?: unknown } | undefined;
   const message =
     typeof json?.message === 'string' ? json.message : typeof json?.error === 'string' ? json.error : text;
   return message.replace(/\s+/g, ' ').slice(0, 300);
 };
+
+/** A B2MML Acknowledge BOD that answers 2xx but says Rejected. */
+const rejectedAck = (text: string): boolean => /actionCode\s*=\s*["']Rejected["']/.test(text);
 
 /** Reads the production status of an equipment or line from a plant's MES (for workflows). */
 export const readProductionStatus = (

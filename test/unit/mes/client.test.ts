@@ -292,3 +292,44 @@ describe('MES client order status and availability', () => {
     });
   });
 });
+
+describe('MES client with a B2MML plant', () => {
+  let mes: Awaited<ReturnType<typeof fakeMes>>;
+  const client = () =>
+    new MesClient({
+      plant: '2020',
+      settings: { profile: 'b2mml', endpoint: mes.endpoint, b2mmlVersion: 'V0600' },
+    });
+  const ack = (code: string, reason: string) =>
+    `<?xml version="1.0"?><AcknowledgeOperationsSchedule xmlns="http://www.mesa.org/xml/B2MML-V0700"><DataArea><Acknowledge><ResponseCriteria actionCode="${code}"/></Acknowledge><OperationsSchedule><ID>1000123</ID><Description>${reason}</Description></OperationsSchedule></DataArea></AcknowledgeOperationsSchedule>`;
+  beforeEach(async () => {
+    mes = await fakeMes();
+  });
+  afterEach(() => mes.close());
+
+  it('treats an acknowledgement that says Rejected as a business refusal with its reason', async () => {
+    mes.answer({ status: 200, body: ack('Rejected', 'work center MILL01 unknown') });
+
+    await expect(client().publishOrder('release', released, REVISION, AT)).rejects.toThrow(
+      /refused to release order 1000123: work center MILL01 unknown/,
+    );
+  });
+
+  it('reports the Description of a 400 acknowledgement as the reason', async () => {
+    mes.answer({ status: 400, body: ack('Rejected', 'this MES runs site 2000') });
+
+    await expect(client().publishOrder('release', released, REVISION, AT)).rejects.toThrow(
+      /this MES runs site 2000/,
+    );
+  });
+
+  it('sends a V0600 ProductionSchedule when the plant is configured for V0600', async () => {
+    mes.answer({ status: 200, body: ack('Accepted', '') });
+
+    await client().publishOrder('change', changed, REVISION, AT);
+
+    expect(mes.received[0]?.body).toContain(
+      '<ChangeProductionSchedule xmlns="http://www.mesa.org/xml/B2MML-V0600"',
+    );
+  });
+});
