@@ -119,6 +119,9 @@ describe('simulated MaintainX API', () => {
     await start();
     const { client } = connector();
     const command = {
+      plant: '1000',
+      kind: 'createNotification' as const,
+      context: {},
       title: 'Spindle overload on MILL',
       externalReference: 'downtime:1000:DT-1000-000001',
       equipmentId: master.equipment[0]?.equipmentId ?? '',
@@ -146,6 +149,9 @@ describe('simulated MaintainX webhooks and technicians', () => {
     await start();
     const { client } = connector();
     await client.createWorkOrder({
+      plant: '1000',
+      kind: 'createWorkOrder',
+      origin: 'predictive',
       title: 'Replace spindle bearing',
       externalReference: 'alert:1000:A-1',
       equipmentId: master.equipment[1]?.equipmentId ?? '',
