@@ -6,15 +6,14 @@ import { TransientError } from '../../shared/errors';
 import { type SqsBatchOptions, sqsBatchHandler } from '../../shared/middleware';
 import { logger } from '../../shared/observability';
 import { EventPublisher } from '../../shared/publisher';
-import { parseMaintenancePlants } from '../maintenance/config';
+import { maintenancePlantsFromEnv } from '../maintenance/config';
 import { connectorFactory } from '../maintenance/connectors';
 import { type EgressDeps, executeCommand, parseCommand } from '../maintenance/egress';
 import { TenantRateLimiter } from '../maintenance/rate-limiter';
 import { SecretCache } from '../maintenance/webhook-ingress';
 
+/** Plant configuration comes from maintenancePlantsFromEnv (MAINTENANCE_PLANTS, or PLANTS_JSON + secrets). */
 const Env = z.object({
-  /** JSON: plant → maintenance platform config (functions/maintenance/config.ts). */
-  MAINTENANCE_PLANTS: z.string().min(2),
   EVENT_BUS_NAME: z.string().min(1),
   /** Longest in-invocation wait for a token or a Retry-After before the message goes back to the queue. */
   MAX_RETRY_WAIT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -24,7 +23,7 @@ const secretsClient = new SecretsManagerClient({});
 
 export const depsFromEnv = (env: Readonly<Record<string, string | undefined>> = process.env): EgressDeps => {
   const config = loadConfig(Env, env);
-  const plants = parseMaintenancePlants(config.MAINTENANCE_PLANTS);
+  const plants = maintenancePlantsFromEnv(env);
   const secrets = new SecretCache(async (name) => {
     try {
       const result = await secretsClient.send(new GetSecretValueCommand({ SecretId: name }));

@@ -6,7 +6,7 @@ import { TransientError } from '../../shared/errors';
 import { type ApiRequest, type ApiResult, apiHandler } from '../../shared/middleware';
 import { logger, MetricUnit, metrics } from '../../shared/observability';
 import { EventPublisher } from '../../shared/publisher';
-import { parseMaintenancePlants } from '../maintenance/config';
+import { maintenancePlantsFromEnv } from '../maintenance/config';
 import { connectorFactory } from '../maintenance/connectors';
 import { MaintainxClient } from '../maintenance/maintainx/client';
 import {
@@ -18,12 +18,11 @@ import {
 } from '../maintenance/webhook-ingress';
 import { DynamoReplayStore } from './replay-store';
 
+/** Plant configuration comes from maintenancePlantsFromEnv (MAINTENANCE_PLANTS, or PLANTS_JSON + secrets). */
 const Env = z.object({
-  /** JSON: plant → maintenance platform config (functions/maintenance/config.ts). */
-  MAINTENANCE_PLANTS: z.string().min(2),
   EVENT_BUS_NAME: z.string().min(1),
-  /** DynamoDB table for replay protection (pk S, TTL expiresAt). */
-  WEBHOOK_REPLAY_TABLE: z.string().min(1),
+  /** The shared idempotency table (id S, TTL expiration) holds the replay claims. */
+  IDEMPOTENCY_TABLE_NAME: z.string().min(1),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
 });
 
@@ -45,7 +44,7 @@ export const secretsManagerLoader = (client: Pick<SecretsManagerClient, 'send'>)
 /** The production wiring, built on first use (so importing the module needs no environment). */
 export const depsFromEnv = (env: Readonly<Record<string, string | undefined>> = process.env): WebhookDeps => {
   const config = loadConfig(Env, env);
-  const plants = parseMaintenancePlants(config.MAINTENANCE_PLANTS);
+  const plants = maintenancePlantsFromEnv(env);
   const secrets = new SecretCache(secretsManagerLoader(secretsClient));
   const publisher = new EventPublisher({
     busName: config.EVENT_BUS_NAME,
@@ -55,7 +54,7 @@ export const depsFromEnv = (env: Readonly<Record<string, string | undefined>> = 
   return {
     plants,
     webhookSecrets: async (name) => parseWebhookSecret(await secrets.get(name)),
-    replay: new DynamoReplayStore(dynamoClient, config.WEBHOOK_REPLAY_TABLE),
+    replay: new DynamoReplayStore(dynamoClient, config.IDEMPOTENCY_TABLE_NAME),
     publish: async (events) => (await publisher.publish(events)).map((e) => e.eventId),
     costs: async (plant, workOrderId) => {
       const connector = connectors(plant);

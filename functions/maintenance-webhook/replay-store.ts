@@ -7,10 +7,12 @@ import {
 import type { ReplayStore } from '../maintenance/webhook-ingress';
 
 /**
- * Replay protection on DynamoDB: a conditional put (`attribute_not_exists(pk)`) succeeds once per
- * webhook; the item expires through the table's TTL attribute `expiresAt`.
- * Table: partition key `pk` (S), TTL on `expiresAt`.
+ * Replay protection on DynamoDB: a conditional put (`attribute_not_exists(id)`) succeeds once per
+ * webhook; the item expires through the table's TTL attribute. The shared idempotency table
+ * (partition key `id` (S), TTL `expiration`); keys are prefixed so they cannot meet other writers'.
  */
+export const REPLAY_KEY_PREFIX = 'maintenance-webhook#';
+
 export class DynamoReplayStore implements ReplayStore {
   constructor(
     private readonly client: Pick<DynamoDBClient, 'send'>,
@@ -22,8 +24,8 @@ export class DynamoReplayStore implements ReplayStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: { S: key }, expiresAt: { N: String(expiresAtEpochSeconds) } },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { id: { S: REPLAY_KEY_PREFIX + key }, expiration: { N: String(expiresAtEpochSeconds) } },
+          ConditionExpression: 'attribute_not_exists(id)',
         }),
       );
       return true;
@@ -39,6 +41,8 @@ export class DynamoReplayStore implements ReplayStore {
   }
 
   async release(key: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: key } } }));
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: { id: { S: REPLAY_KEY_PREFIX + key } } }),
+    );
   }
 }

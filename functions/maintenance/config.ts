@@ -93,3 +93,77 @@ export const maintainxConfigOf = (
   const config = plants[plant];
   return config?.platform === 'maintainx' ? config : undefined;
 };
+
+/** The part of infra's PLANTS_JSON entries the maintenance functions read. */
+const PlantSummary = z.looseObject({
+  code: PlantCode,
+  maintenance: z.looseObject({ platform: z.string(), endpoint: z.string() }),
+  rateLimits: z.looseObject({ maintenance: z.object({ rps: z.number(), burst: z.number() }) }),
+});
+
+const parseJson = (name: string, text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${name} is not JSON: ${(error as Error).message}`);
+  }
+};
+
+/**
+ * The maintenance configuration of every plant, from the environment:
+ * - `MAINTENANCE_PLANTS`: the complete form (plant → MaintenancePlantConfig), used as is; or
+ * - infra's `PLANTS_JSON` (platform, endpoint, `rateLimits.maintenance`), the secret names bound as
+ *   `MAINTENANCE_SECRET_<PLANT>` / `WEBHOOK_SECRET_<PLANT>`, and `MAINTENANCE_PROFILES` (plant → the
+ *   profile's own settings: currency, referenceField, assets, mapping, SAP types...). The rate-limit
+ *   tenant defaults to the plant code (infra models limits per plant).
+ * Every missing or invalid setting is named in one ConfigError.
+ */
+export const maintenancePlantsFromEnv = (
+  env: Readonly<Record<string, string | undefined>>,
+): MaintenancePlants => {
+  if (env.MAINTENANCE_PLANTS) return parseMaintenancePlants(env.MAINTENANCE_PLANTS);
+  if (!env.PLANTS_JSON)
+    throw new ConfigError('configuration error: neither MAINTENANCE_PLANTS nor PLANTS_JSON is set');
+  const summaries = z.array(PlantSummary).safeParse(parseJson('PLANTS_JSON', env.PLANTS_JSON));
+  if (!summaries.success) {
+    throw new ConfigError(`PLANTS_JSON is invalid: ${z.prettifyError(summaries.error)}`);
+  }
+  const profiles = z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .safeParse(env.MAINTENANCE_PROFILES ? parseJson('MAINTENANCE_PROFILES', env.MAINTENANCE_PROFILES) : {});
+  if (!profiles.success)
+    throw new ConfigError(`MAINTENANCE_PROFILES is invalid: ${z.prettifyError(profiles.error)}`);
+
+  const plants: MaintenancePlants = {};
+  const problems: string[] = [];
+  for (const summary of summaries.data) {
+    const { platform, endpoint, ...inline } = summary.maintenance;
+    const profile = { ...inline, ...profiles.data[summary.code] };
+    const apiTokenSecretName = env[`MAINTENANCE_SECRET_${summary.code}`];
+    const webhookSecretName = env[`WEBHOOK_SECRET_${summary.code}`];
+    const mapping = profile.mapping as Record<string, unknown> | undefined;
+    const candidate = {
+      platform,
+      tenant: summary.code,
+      rateLimit: {
+        requestsPerSecond: summary.rateLimits.maintenance.rps,
+        burst: summary.rateLimits.maintenance.burst,
+      },
+      ...(platform === 'maintainx' ? { baseUrl: endpoint, apiTokenSecretName, webhookSecretName } : {}),
+      ...(platform === 'generic-rest' ? { apiTokenSecretName } : {}),
+      ...profile,
+      ...(platform === 'generic-rest' && mapping ? { mapping: { baseUrl: endpoint, ...mapping } } : {}),
+    };
+    const parsed = MaintenancePlantConfig.safeParse(candidate);
+    if (parsed.success) plants[summary.code] = parsed.data;
+    else {
+      for (const issue of parsed.error.issues) {
+        problems.push(
+          `plant ${summary.code} maintenance.${issue.path.join('.') || '(root)'}: ${issue.message}`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`maintenance configuration error: ${problems.join('; ')}`);
+  return plants;
+};
