@@ -190,6 +190,9 @@ describe('simulated MaintainX webhooks and technicians', () => {
     const { client, plant } = connector();
     const equipmentId = master.equipment[2]?.equipmentId ?? '';
     const { id } = await client.createWorkOrder({
+      plant: '1000',
+      kind: 'createWorkOrder',
+      origin: 'api',
       title: 'Sensor check',
       externalReference: 'ref-9',
       equipmentId,
