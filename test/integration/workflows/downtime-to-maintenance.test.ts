@@ -23,6 +23,7 @@ describe('downtime-to-maintenance workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.path).toEqual([
+      'UnwrapEventBridgeEvent',
       'RouteDowntimeEvent',
       'DeduplicateFault',
       'RouteDedupDecision',
@@ -119,7 +120,12 @@ describe('downtime-to-maintenance workflow', () => {
 
     const run = await runWorkflow('downtime-to-maintenance', ended('DT-1'), world);
 
-    expect(run.path).toEqual(['RouteDowntimeEvent', 'UpdateNotificationOnEnd', 'DowntimeEndRecorded']);
+    expect(run.path).toEqual([
+      'UnwrapEventBridgeEvent',
+      'RouteDowntimeEvent',
+      'UpdateNotificationOnEnd',
+      'DowntimeEndRecorded',
+    ]);
     expect(world.maintenance.notificationUpdates).toEqual([
       { notificationId: 'N-1', downtimeEndedAt: '2026-11-25T08:20:00Z' },
     ]);

@@ -34,6 +34,7 @@ describe('execution-to-sap workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.path).toEqual([
+      'UnwrapEventBridgeEvent',
       'RouteExecutionEvent',
       'CheckOrderKnown',
       'RouteOrderCheck',
@@ -161,6 +162,7 @@ describe('execution-to-sap workflow', () => {
 
     expect(release.status).toBe('SUCCEEDED');
     expect(release.path).toEqual([
+      'UnwrapEventBridgeEvent',
       'RouteExecutionEvent',
       'TakeParkedFacts',
       'CompleteParkedFacts',

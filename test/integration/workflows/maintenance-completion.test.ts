@@ -13,6 +13,7 @@ describe('maintenance-completion workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.path).toEqual([
+      'UnwrapEventBridgeEvent',
       'ClaimCompletion',
       'RouteCompletionClaim',
       'PostCompletionToSap',
@@ -22,6 +23,24 @@ describe('maintenance-completion workflow', () => {
     expect(world.sap.completions).toEqual(['5531207@2026-11-29T01:40:00+01:00']);
     expect(world.mes.availability).toEqual([{ equipmentId: '10000042', available: true }]);
     expect(run.taskPayloads.every((t) => t.payload.correlationId === 'corr-wo-5531207')).toBe(true);
+  });
+
+  it('accepts the whole EventBridge event as input and works on its detail', async () => {
+    const world = createWorld();
+    const event = {
+      version: '0',
+      id: 'evt-1',
+      'detail-type': 'WorkOrderCompleted',
+      source: 'plantsync.maintenance',
+      time: '2026-11-29T00:41:00Z',
+      detail: completed(),
+    };
+
+    const run = await runWorkflow('maintenance-completion', event, world);
+
+    expect(run.path.slice(0, 3)).toEqual(['UnwrapEventBridgeEvent', 'TakeEventDetail', 'ClaimCompletion']);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(world.sap.completions).toHaveLength(1);
   });
 
   it('reports an asset that still cannot produce as unavailable', async () => {

@@ -29,6 +29,7 @@ describe('order-release workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.path).toEqual([
+      'UnwrapEventBridgeEvent',
       'LoadAckPolicy',
       'ExposeAckTimeout',
       'RecordOrderEvent',
@@ -190,6 +191,7 @@ describe('order-release workflow', () => {
     );
 
     expect(run.path).toEqual([
+      'UnwrapEventBridgeEvent',
       'LoadAckPolicy',
       'ExposeAckTimeout',
       'RecordOrderEvent',

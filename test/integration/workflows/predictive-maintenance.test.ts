@@ -15,6 +15,7 @@ describe('predictive-maintenance workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.path).toEqual([
+      'UnwrapEventBridgeEvent',
       'ClaimAlert',
       'RouteAlertClaim',
       'ReadProductionStatus',
