@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Entry point of the plant edge relay: `node edge/dist/main.js --plant 1010 --data-dir /var/lib/plantsync-edge
- * --cloud-url https://api.example.com/prod/v1/mes/{plant}/events` (or `npx tsx edge/main.ts ...` from a checkout).
+ * --cloud-url https://api.example.com/prod/ingress/mes/{plant}/events` (or `npx tsx edge/main.ts ...` from a checkout).
  */
 import { parseRelayConfig, RelayConfigError, usage } from './src/config';
 import { jsonLog, startRelay } from './src/relay';

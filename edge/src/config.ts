@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { AwsCredentials } from './sigv4';
 
 export interface RelayConfig {
   readonly plant: string;
@@ -15,6 +16,8 @@ export interface RelayConfig {
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
   readonly segmentBytes: number;
+  /** SigV4 signing for an IAM-authenticated ingress (API Gateway `execute-api`). */
+  readonly aws?: { readonly region: string; readonly credentials: () => AwsCredentials };
 }
 
 export class RelayConfigError extends Error {
@@ -50,6 +53,14 @@ const OPTIONS = {
   },
   'backoff-max-ms': { env: 'PLANTSYNC_EDGE_BACKOFF_MAX_MS', help: 'retry delay cap (default 60000)' },
   'segment-bytes': { env: 'PLANTSYNC_EDGE_SEGMENT_BYTES', help: 'log segment size (default 16777216)' },
+  'aws-region': {
+    env: 'PLANTSYNC_EDGE_AWS_REGION',
+    help: 'sign requests with SigV4 for this region (IAM-authenticated ingress)',
+  },
+  'aws-credentials-file': {
+    env: 'PLANTSYNC_EDGE_AWS_CREDENTIALS_FILE',
+    help: 'JSON {accessKeyId, secretAccessKey, sessionToken?}, re-read per request (else AWS_ACCESS_KEY_ID/...)',
+  },
 } as const;
 type Flag = keyof typeof OPTIONS;
 
@@ -142,6 +153,32 @@ export const parseRelayConfig = (
     backoffMaxMs: int('backoff-max-ms', 60_000, 1),
     segmentBytes: int('segment-bytes', 16 * 1024 * 1024, 1024),
   };
+  const region = raw('aws-region');
+  const credentialsFile = raw('aws-credentials-file');
+  let aws: RelayConfig['aws'];
+  if (region) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+      problems.push(`--aws-region is not an AWS region: "${region}"`);
+    if (credentialsFile) {
+      try {
+        readCredentialsFile(credentialsFile);
+        aws = { region, credentials: () => readCredentialsFile(credentialsFile) };
+      } catch (error) {
+        problems.push(`--aws-credentials-file ${credentialsFile}: ${(error as Error).message}`);
+      }
+    } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+      const credentials: AwsCredentials = {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      };
+      aws = { region, credentials: () => credentials };
+    } else {
+      problems.push(
+        '--aws-region needs --aws-credentials-file or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      );
+    }
+  }
   if (config.backoffMaxMs < config.backoffBaseMs)
     problems.push('--backoff-max-ms must be >= --backoff-base-ms');
   if (problems.length > 0) {
@@ -149,5 +186,30 @@ export const parseRelayConfig = (
       `edge relay configuration error:\n  - ${problems.join('\n  - ')}\n\n${usage()}`,
     );
   }
-  return config;
+  return aws ? { ...config, aws } : config;
+};
+
+/** Re-read on every signature so an external refresher (e.g. IAM Roles Anywhere) can rotate it. */
+const readCredentialsFile = (file: string): AwsCredentials => {
+  let value: {
+    accessKeyId?: unknown;
+    secretAccessKey?: unknown;
+    sessionToken?: unknown;
+    AccessKeyId?: unknown;
+    SecretAccessKey?: unknown;
+    SessionToken?: unknown;
+  };
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot be read as JSON (${(error as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
+  }
+  // Accepts the credential_process shape (AccessKeyId, ...) as well as camelCase.
+  const accessKeyId = value.accessKeyId ?? value.AccessKeyId;
+  const secretAccessKey = value.secretAccessKey ?? value.SecretAccessKey;
+  const sessionToken = value.sessionToken ?? value.SessionToken;
+  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') {
+    throw new Error('needs accessKeyId and secretAccessKey');
+  }
+  return { accessKeyId, secretAccessKey, ...(typeof sessionToken === 'string' ? { sessionToken } : {}) };
 };

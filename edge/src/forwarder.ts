@@ -1,7 +1,7 @@
 import type { LogEntry } from './segment-log';
 
 export interface ForwarderOptions {
-  /** The cloud MES ingress, e.g. https://api.example.com/prod/v1/mes/1010/events */
+  /** The cloud MES ingress, e.g. https://api.example.com/prod/ingress/mes/1010/events */
   readonly cloudUrl: string;
   readonly relayId: string;
   /** Extra headers for every request (e.g. `x-api-key`); never logged. */
@@ -14,6 +14,8 @@ export interface ForwarderOptions {
   readonly log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
+  /** Adds authentication headers for this exact request (SigV4), if the ingress needs them. */
+  readonly sign?: (url: URL, body: string, headers: Record<string, string>) => Record<string, string>;
 }
 
 export type Outcome =
@@ -143,15 +145,19 @@ export class Forwarder {
   ): Promise<Outcome | { kind: 'retry'; reason: string; retryAfterMs?: number }> {
     const fetchImpl = this.options.fetch ?? fetch;
     try {
+      const headers: Record<string, string> = {
+        ...this.options.headers,
+        'content-type': entry.contentType,
+        'x-plantsync-relay': this.options.relayId,
+        'x-plantsync-relay-seq': String(entry.seq),
+        'x-equipment-id': entry.key,
+      };
+      const signed = this.options.sign
+        ? this.options.sign(new URL(this.options.cloudUrl), entry.body, headers)
+        : headers;
       const response = await fetchImpl(this.options.cloudUrl, {
         method: 'POST',
-        headers: {
-          ...this.options.headers,
-          'content-type': entry.contentType,
-          'x-plantsync-relay': this.options.relayId,
-          'x-plantsync-relay-seq': String(entry.seq),
-          'x-equipment-id': entry.key,
-        },
+        headers: signed,
         body: entry.body,
         signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
       });

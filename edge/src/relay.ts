@@ -6,6 +6,7 @@ import type { RelayConfig } from './config';
 import { Forwarder, type Outcome } from './forwarder';
 import { keyOf } from './key';
 import { type LogEntry, SegmentLog } from './segment-log';
+import { signRequest } from './sigv4';
 
 export type LogFn = (
   level: 'info' | 'warn' | 'error',
@@ -73,6 +74,19 @@ export const startRelay = async (config: RelayConfig, log: LogFn = jsonLog): Pro
     backoffMaxMs: config.backoffMaxMs,
     onDone,
     log,
+    ...(config.aws
+      ? {
+          sign: (url: URL, body: string, headers: Record<string, string>) =>
+            signRequest({
+              method: 'POST',
+              url,
+              body,
+              region: config.aws?.region ?? '',
+              credentials: (config.aws as NonNullable<RelayConfig['aws']>).credentials(),
+              headers,
+            }),
+        }
+      : {}),
   });
   const replay = segmentLog.pending();
   for (const entry of replay) forwarder.enqueue(entry);

@@ -16,7 +16,7 @@ export interface MesIngressDeps {
 }
 
 /**
- * `POST /v1/mes/{plant}/events`: JSON (REST profile) or XML (B2MML), directly from the MES or via the
+ * `POST /ingress/mes/{plant}/events`: JSON (REST profile) or XML (B2MML), directly from the MES or via the
  * plant edge relay. Validates, drops facts already published (same idempotency key), publishes the
  * rest. 202 with what was accepted; 400 with the reason; 404 for an unknown plant; 413 when oversize.
  */

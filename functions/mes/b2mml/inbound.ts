@@ -226,7 +226,7 @@ const resolvePlant = (scopes: XmlNode[], pathPlant: string | undefined): string 
   const plant = docPlant ?? pathPlant;
   if (plant === undefined) {
     throw new ValidationError(
-      'B2MML: no plant: add HierarchyScope with EquipmentElementLevel Site, or post to /v1/mes/{plant}/...',
+      'B2MML: no plant: add HierarchyScope with EquipmentElementLevel Site, or post to /ingress/mes/{plant}/events',
     );
   }
   return checkPlant(plant, 'HierarchyScope/EquipmentID (Site)');

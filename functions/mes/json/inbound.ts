@@ -14,7 +14,7 @@ import {
 import { MES_WIRE_EVENT_TYPES, MesEventBatch, MesWireEvent } from './wire';
 
 export interface JsonTranslateOptions {
-  /** The plant of the URL (`/v1/mes/{plant}/events`); an event naming another plant is refused. */
+  /** The plant of the URL (`/ingress/mes/{plant}/events`); an event naming another plant is refused. */
   readonly plant?: string;
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The REST/JSON MES wire format (profile `rest-json`), version 1. See docs/connectors/mes.md.
  *
- * Inbound (MES → plantsync): `POST /v1/mes/{plant}/events` with one event or `{ "events": [...] }`.
+ * Inbound (MES → plantsync): `POST /ingress/mes/{plant}/events` with one event or `{ "events": [...] }`.
  * Every event carries the MES's own unique `eventId` (the idempotency key: a resend is harmless),
  * `eventType`, `occurredAt` (ISO 8601 with offset) and the type's fields. Quantities are
  * `{ "value": "12.5" | 12.5, "unit": "PCS" }` in the MES's unit spelling.

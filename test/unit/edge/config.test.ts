@@ -67,6 +67,44 @@ describe('edge relay configuration', () => {
   });
 });
 
+describe('edge relay SigV4 configuration', () => {
+  it('signs with credentials from the environment when a region is given', () => {
+    const config = parseRelayConfig([...required, '--aws-region', 'eu-central-1'], {
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+
+    expect(config.aws?.region).toBe('eu-central-1');
+    expect(config.aws?.credentials()).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'secret' });
+  });
+
+  it('reads a credentials file in the credential_process shape', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edge-aws-'));
+    await writeFile(
+      join(dir, 'creds.json'),
+      '{"AccessKeyId":"ASIA1","SecretAccessKey":"s","SessionToken":"t"}',
+    );
+
+    const config = parseRelayConfig(
+      [...required, '--aws-region', 'eu-central-1', '--aws-credentials-file', join(dir, 'creds.json')],
+      {},
+    );
+
+    expect(config.aws?.credentials()).toEqual({
+      accessKeyId: 'ASIA1',
+      secretAccessKey: 's',
+      sessionToken: 't',
+    });
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a region without credentials', () => {
+    expect(() => parseRelayConfig([...required, '--aws-region', 'eu-central-1'], {})).toThrow(
+      /--aws-region needs --aws-credentials-file or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+  });
+});
+
 describe('edge ordering key', () => {
   it.each([
     ['the header', 'application/json', '{}', 'E9', 'E9'],

@@ -14,6 +14,7 @@ const fakeCloud = async () => {
     mode: 'up' as Mode,
     delivered: [] as { equipment: string; id: string }[],
     failedAttempts: 0,
+    authorizations: [] as string[],
   };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -38,6 +39,7 @@ const fakeCloud = async () => {
         return;
       }
       state.delivered.push({ equipment: String(req.headers['x-equipment-id']), id: body.eventId });
+      if (req.headers.authorization) state.authorizations.push(req.headers.authorization);
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":1}');
     });
   });
@@ -211,5 +213,19 @@ describe('plant edge relay', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('30');
     expect(relay.health().queued).toBe(1);
+  });
+  it('signs every forwarded request with SigV4 when configured for an IAM-authenticated ingress', async () => {
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'TOKEN1' };
+    relay = await startRelay(
+      { ...config(), aws: { region: 'eu-central-1', credentials: () => credentials } },
+      quiet,
+    );
+
+    await post(relay, '10000042', 'EVT-001');
+    await until(() => cloud.state.delivered.length === 1);
+
+    expect(cloud.state.authorizations[0]).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-equipment-id;x-plantsync-relay;x-plantsync-relay-seq, Signature=[0-9a-f]{64}$/,
+    );
   });
 });
