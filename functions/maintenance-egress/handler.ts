@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config';
-import { runWithCorrelation } from '../../shared/correlation';
-import { TransientError } from '../../shared/errors';
+import { correlationHeaders, runWithCorrelation } from '../../shared/correlation';
+import { ConfigError, TransientError, ValidationError } from '../../shared/errors';
 import { type SqsBatchOptions, sqsBatchHandler } from '../../shared/middleware';
 import { logger } from '../../shared/observability';
 import { EventPublisher } from '../../shared/publisher';
@@ -10,7 +10,14 @@ import { maintenancePlantsFromEnv } from '../maintenance/config';
 import { connectorFactory } from '../maintenance/connectors';
 import { type EgressDeps, executeCommand, parseCommand } from '../maintenance/egress';
 import { TenantRateLimiter } from '../maintenance/rate-limiter';
+import type { SapPmPort } from '../maintenance/sap-pm';
 import { SecretCache } from '../maintenance/webhook-ingress';
+import { ODataSapPmAdapter } from '../sap/adapters/sap-pm-port';
+import { parseSapMappings, plantMappingFor } from '../sap/mapping';
+import { SecretAuthProvider, secretsManagerLoader } from '../sap/odata/auth';
+import { ODataClient } from '../sap/odata/client';
+
+const secretsClient = new SecretsManagerClient({});
 
 /** Plant configuration comes from maintenancePlantsFromEnv (MAINTENANCE_PLANTS, or PLANTS_JSON + secrets). */
 const Env = z.object({
@@ -19,7 +26,38 @@ const Env = z.object({
   MAX_RETRY_WAIT_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
-const secretsClient = new SecretsManagerClient({});
+/** Needed only when a plant's maintenance platform is SAP PM (the SAP connector's OData settings). */
+const SapEnv = z.object({
+  SAP_BASE_URL: z.url(),
+  SAP_CLIENT: z
+    .string()
+    .regex(/^\d{3}$/)
+    .optional(),
+  SAP_SECRET_ID: z.string().min(1),
+  SAP_MAPPINGS: z.string().min(2),
+  SAP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+});
+
+/** SAP PM plants go through functions/sap's OData adapter of the SAP PM port. */
+const sapPmFromEnv = (env: Readonly<Record<string, string | undefined>>): ((plant: string) => SapPmPort) => {
+  const config = loadConfig(SapEnv, env);
+  const client = new ODataClient({
+    baseUrl: config.SAP_BASE_URL,
+    ...(config.SAP_CLIENT ? { sapClient: config.SAP_CLIENT } : {}),
+    auth: new SecretAuthProvider({
+      secretId: config.SAP_SECRET_ID,
+      loadSecret: secretsManagerLoader(secretsClient),
+    }),
+    timeoutMs: config.SAP_TIMEOUT_MS,
+    headers: correlationHeaders,
+  });
+  const mappings = parseSapMappings(JSON.parse(config.SAP_MAPPINGS));
+  return (plant) => {
+    const mapping = plantMappingFor(mappings, plant);
+    if (!mapping) throw new ValidationError(`plant ${plant} is on SAP PM but has no SAP mapping`);
+    return new ODataSapPmAdapter(client, mapping);
+  };
+};
 
 export const depsFromEnv = (env: Readonly<Record<string, string | undefined>> = process.env): EgressDeps => {
   const config = loadConfig(Env, env);
@@ -37,10 +75,16 @@ export const depsFromEnv = (env: Readonly<Record<string, string | undefined>> = 
     busName: config.EVENT_BUS_NAME,
     producer: { system: 'maintenance', name: 'maintenance-egress' },
   });
+  const usesSapPm = Object.values(plants).some((p) => p.platform === 'sap-pm');
+  if (usesSapPm && !env.SAP_BASE_URL) {
+    throw new ConfigError(
+      'configuration error: a plant uses SAP PM, so SAP_BASE_URL, SAP_SECRET_ID and SAP_MAPPINGS are needed',
+    );
+  }
   return {
-    // SAP PM plants are served by the SAP connector's port; wire it here once functions/sap exports one.
     connectorFor: connectorFactory({
       plants,
+      ...(usesSapPm ? { sapPm: sapPmFromEnv(env) } : {}),
       secret: (name) => secrets.get(name),
       limiter: new TenantRateLimiter({ maxWaitMs: config.MAX_RETRY_WAIT_MS }),
       maxRetryWaitMs: config.MAX_RETRY_WAIT_MS,

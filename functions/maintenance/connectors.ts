@@ -13,8 +13,8 @@ export interface ConnectorFactoryOptions {
   readonly secret: (name: string) => Promise<string>;
   /** Shared by every plant so tenants that share an organisation share a bucket. */
   readonly limiter?: TenantRateLimiter;
-  /** The SAP connector's implementation of the SAP PM port, for plants on `sap-pm`. */
-  readonly sapPm?: SapPmPort;
+  /** The SAP connector's implementation of the SAP PM port for a plant on `sap-pm`. */
+  readonly sapPm?: (plant: string) => SapPmPort;
   readonly fetch?: typeof fetch;
   readonly clock?: Clock;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -78,7 +78,7 @@ export const connectorFactory = (
       case 'sap-pm':
         if (!options.sapPm)
           throw new ValidationError(`plant ${plant} uses SAP PM but no SAP PM port is wired`);
-        return new SapPmConnector(options.sapPm, config);
+        return new SapPmConnector(options.sapPm(plant), config);
     }
   };
 

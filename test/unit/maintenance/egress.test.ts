@@ -5,8 +5,9 @@ import {
   type MaintenancePlants,
   TenantRateLimiter,
 } from '../../../functions/maintenance';
-import { createHandler } from '../../../functions/maintenance-egress/handler';
+import { createHandler, depsFromEnv } from '../../../functions/maintenance-egress/handler';
 import type { DeadLetter } from '../../../shared/dead-letters';
+import { ConfigError } from '../../../shared/errors';
 import type { PublishRequest } from '../../../shared/publisher';
 import { API_TOKEN, FakeMaintainx } from './fake-maintainx';
 import { FakeClock } from './fake-server';
@@ -195,5 +196,33 @@ describe('maintenance egress (SQS → MaintainX)', () => {
     await handler(batch(record('m1', { ...createWorkOrder(), plant: '2020' })), context);
 
     expect(errorOf(deadLetters).message).toBe('plant 2020 has no maintenance platform configured');
+  });
+});
+
+describe('maintenance egress wiring', () => {
+  const sapPmPlants = JSON.stringify({
+    '2000': { platform: 'sap-pm', notificationType: 'M1', orderType: 'PM01', planningPlant: '2000' },
+  });
+
+  it('refuses to start when a plant is on SAP PM but the SAP settings are missing', () => {
+    expect(() => depsFromEnv({ EVENT_BUS_NAME: 'bus', MAINTENANCE_PLANTS: sapPmPlants })).toThrow(
+      ConfigError,
+    );
+  });
+
+  it("serves SAP PM plants through the SAP connector's OData adapter", () => {
+    const deps = depsFromEnv({
+      EVENT_BUS_NAME: 'bus',
+      MAINTENANCE_PLANTS: sapPmPlants,
+      SAP_BASE_URL: 'http://127.0.0.1:1/sap/opu/odata/sap',
+      SAP_SECRET_ID: 'plantsync/test/sap',
+      SAP_MAPPINGS: JSON.stringify({
+        systemTimeZone: 'Europe/Berlin',
+        plants: [{ plant: '2000', timeZone: 'Europe/Lisbon', orderTypes: ['PP01'] }],
+      }),
+    });
+
+    expect(deps.connectorFor('2000').platform).toBe('sap-pm');
+    expect(() => deps.connectorFor('3000')).toThrow('plant 3000 has no maintenance platform configured');
   });
 });
