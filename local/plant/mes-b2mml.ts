@@ -9,7 +9,7 @@ import {
   type MesSettings,
   type RenderedMessage,
 } from './mes-core';
-import { type MesFaultSettings, MesFaultSwitch, renderJsonFact } from './mes-rest';
+import { type MesFaultSettings, MesFaultSwitch, mesResources, renderJsonFact } from './mes-rest';
 
 /**
  * A simulated MES speaking B2MML (ISA-95): it takes Process/Change/Cancel OperationsSchedule (V0700)
@@ -341,6 +341,11 @@ export class SimulatedB2mmlMes {
     return `${this.server.url}/b2mml`;
   }
 
+  /** What the plant's `mes.endpoint` must say (schedules POSTed to it, status under `${endpoint}/v1/...`). */
+  get endpoint(): string {
+    return this.url;
+  }
+
   async start(): Promise<this> {
     this.server = await startServer((request) => this.handle(request));
     return this;
@@ -382,17 +387,8 @@ export class SimulatedB2mmlMes {
   private handle(request: SimRequest): SimResponse {
     const refused = this.faults.check(this.core, request, this.options.apiKey);
     if (refused) return refused;
-    if (request.method === 'GET') {
-      const m = /\/(equipment|lines)\/([^/]+)\/status$/.exec(request.url.pathname);
-      const status = m
-        ? m[1] === 'equipment'
-          ? this.core.status(m[2] ?? '')
-          : this.core.lineStatus(m[2] ?? '')
-        : undefined;
-      return status
-        ? { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(status) }
-        : { status: 404, headers: { 'content-type': 'application/json' }, body: '{"error":"unknown"}' };
-    }
+    const resource = mesResources(this.core, request);
+    if (resource) return resource;
     if (request.method !== 'POST') return { status: 405, body: '' };
     let schedule: ParsedSchedule;
     try {
@@ -432,7 +428,13 @@ export class SimulatedB2mmlMes {
         400,
         this.acknowledge(schedule.bodId, schedule.orderNumber, 'Rejected', 'no OperationsRequest'),
       );
-    this.core.receive({ ...schedule.order, plant: this.plant });
+    const { stale } = this.core.receive({ ...schedule.order, plant: this.plant });
+    if (stale) {
+      return xml(
+        409,
+        this.acknowledge(schedule.bodId, schedule.orderNumber, 'Rejected', 'a newer revision is held'),
+      );
+    }
     return xml(200, this.acknowledge(schedule.bodId, schedule.orderNumber, 'Accepted'));
   }
 }

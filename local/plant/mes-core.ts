@@ -373,7 +373,7 @@ export class MesCore {
    * An order arrived. A new order is acknowledged after a short delay and then run; a higher
    * revision replaces a not yet started order; the same revision again is counted as a duplicate.
    */
-  receive(order: MesOrder): { record: MesOrderRecord; duplicate: boolean } {
+  receive(order: MesOrder): { record: MesOrderRecord; duplicate: boolean; stale?: boolean } {
     const existing = this.records.orders.get(order.orderNumber);
     if (existing) {
       existing.deliveries++;
@@ -381,6 +381,9 @@ export class MesCore {
         existing.duplicates++;
         return { record: existing, duplicate: true };
       }
+      // The MES keeps the highest revision: an older one arriving late is refused (409).
+      if (order.revision < Math.max(...existing.revisions))
+        return { record: existing, duplicate: false, stale: true };
       existing.revisions.push(order.revision);
       if (
         order.revision > Math.max(...existing.revisions.filter((r) => r !== order.revision)) &&

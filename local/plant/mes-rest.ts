@@ -274,6 +274,55 @@ export class MesFaultSwitch {
   }
 }
 
+/**
+ * The REST resources both profiles expose (B2MML plants too, as the connector expects):
+ * `GET …/v1/equipment/{id}/status`, `GET …/v1/lines/{line}/status`,
+ * `PUT …/v1/equipment/{id}/availability`, `GET …/v1/production-orders/{n}`. Undefined when the
+ * request is none of them.
+ */
+export const mesResources = (core: MesCore, request: SimRequest): SimResponse | undefined => {
+  const path = request.url.pathname.replace(/\/+$/, '');
+  const m = /\/v1\/(equipment|lines|production-orders)\/([^/]+)(?:\/(status|availability))?$/.exec(path);
+  if (!m) return undefined;
+  const [, resource, rawId = '', action] = m;
+  const id = decodeURIComponent(rawId);
+  if (resource === 'equipment' && action === 'status' && request.method === 'GET') {
+    const status = core.status(id);
+    return status ? json(200, status) : json(404, { error: `equipment ${id} unknown` });
+  }
+  if (resource === 'lines' && action === 'status' && request.method === 'GET') {
+    const status = core.lineStatus(id);
+    return status ? json(200, status) : json(404, { error: `line ${id} unknown` });
+  }
+  if (
+    resource === 'equipment' &&
+    action === 'availability' &&
+    (request.method === 'PUT' || request.method === 'POST')
+  ) {
+    let available: unknown;
+    try {
+      available = (JSON.parse(request.body || '{}') as { available?: unknown }).available;
+    } catch {
+      return json(400, { error: 'body is not JSON' });
+    }
+    if (typeof available !== 'boolean') return json(400, { error: '`available` (boolean) is required' });
+    return core.setAvailability(id, available)
+      ? json(200, core.status(id))
+      : json(404, { error: `equipment ${id} unknown` });
+  }
+  if (resource === 'production-orders' && !action && request.method === 'GET') {
+    const record = core.records.orders.get(id.replace(/^0+(?=\d)/, ''));
+    if (!record) return json(404, { error: `order ${id} unknown` });
+    return json(200, {
+      orderNumber: record.orderNumber,
+      revision: Math.max(...record.revisions),
+      jobId: record.jobId,
+      status: record.status.toUpperCase(),
+    });
+  }
+  return undefined;
+};
+
 export class SimulatedRestMes {
   readonly core: MesCore;
   readonly faults: MesFaultSwitch;
@@ -300,10 +349,15 @@ export class SimulatedRestMes {
     return this.options.master.plant;
   }
 
-  /** Base URL of the MES API (plantsync calls `${url}/api/v1/...`). */
+  /** Server root; the API lives under `${url}/api/v1/...`. */
   get url(): string {
     if (!this.server) throw new Error('the simulated MES is not started');
     return this.server.url;
+  }
+
+  /** What the plant's `mes.endpoint` must say: the connector calls `${endpoint}/v1/...`. */
+  get endpoint(): string {
+    return `${this.url}/api`;
   }
 
   async start(): Promise<this> {
@@ -320,6 +374,8 @@ export class SimulatedRestMes {
   private handle(request: SimRequest): SimResponse {
     const refused = this.faults.check(this.core, request, this.options.apiKey);
     if (refused) return refused;
+    const shared = mesResources(this.core, request);
+    if (shared) return shared;
     const path = request.url.pathname.replace(/\/+$/, '');
     const parts = path.split('/').filter(Boolean);
     // api v1 <resource> ...
@@ -347,36 +403,6 @@ export class SimulatedRestMes {
           status: 'CANCELLED',
         });
       }
-      if (request.method === 'GET' && id) {
-        const record = this.core.records.orders.get(id.replace(/^0+(?=\d)/, ''));
-        if (!record) return json(404, { error: `order ${id} unknown` });
-        return json(200, {
-          orderNumber: record.orderNumber,
-          revision: Math.max(...record.revisions),
-          jobId: record.jobId,
-          status: record.status.toUpperCase(),
-        });
-      }
-    }
-    if (resource === 'equipment' && id && action === 'status' && request.method === 'GET') {
-      const status = this.core.status(id);
-      return status ? json(200, status) : json(404, { error: `equipment ${id} unknown` });
-    }
-    if (
-      resource === 'equipment' &&
-      id &&
-      action === 'availability' &&
-      (request.method === 'PUT' || request.method === 'POST')
-    ) {
-      const available = (body as { available?: unknown } | undefined)?.available;
-      if (typeof available !== 'boolean') return json(400, { error: '`available` (boolean) is required' });
-      return this.core.setAvailability(id, available)
-        ? json(200, this.core.status(id))
-        : json(404, { error: `equipment ${id} unknown` });
-    }
-    if (resource === 'lines' && id && action === 'status' && request.method === 'GET') {
-      const status = this.core.lineStatus(id);
-      return status ? json(200, status) : json(404, { error: `line ${id} unknown` });
     }
     return json(404, { error: `no route ${request.method} ${path}` });
   }
@@ -392,7 +418,13 @@ export class SimulatedRestMes {
     }
     if (parsed.data.plant !== this.plant)
       return json(400, { error: `this MES runs plant ${this.plant}, not ${parsed.data.plant}` });
-    const { record, duplicate } = this.core.receive(wireOrder(parsed.data));
+    const { record, duplicate, stale } = this.core.receive(wireOrder(parsed.data));
+    if (stale) {
+      return json(409, {
+        error: `order ${record.orderNumber} holds revision ${Math.max(...record.revisions)}`,
+        orderNumber: record.orderNumber,
+      });
+    }
     return json(duplicate || pathOrder ? 200 : 201, {
       orderNumber: record.orderNumber,
       revision: parsed.data.revision,

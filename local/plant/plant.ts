@@ -74,6 +74,7 @@ export interface SimulatedPlant {
   readonly urls: {
     readonly sapOdata: string;
     readonly sapToken: string;
+    /** Each plant's `mes.endpoint` (the connector calls `${endpoint}/v1/...`; B2MML schedules POST to it). */
     readonly mes: Readonly<Record<string, string>>;
     readonly maintenance: Readonly<Record<string, string>>;
   };
@@ -157,7 +158,7 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
       urls: {
         sapOdata: sap.odataUrl,
         sapToken: sap.tokenUrl,
-        mes: Object.fromEntries([...mes].map(([code, system]) => [code, system.url])),
+        mes: Object.fromEntries([...mes].map(([code, system]) => [code, system.endpoint])),
         maintenance,
       },
       releaseOrders: async (code, count) => {
