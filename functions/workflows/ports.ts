@@ -59,6 +59,11 @@ export interface SapPort {
     ctx: CallContext,
     completion: EventData<'WorkOrderCompleted'>,
   ): Promise<{ sapDocument: string }>;
+  /** Posts an approved MES inventory adjustment as a goods movement (difference posting); key `adjustmentId`. */
+  postInventoryAdjustment(
+    ctx: CallContext,
+    adjustment: EventData<'InventoryAdjustmentRequested'> & { readonly approvedBy: string },
+  ): Promise<{ materialDocument: string }>;
   listEquipment(ctx: CallContext): Promise<readonly EquipmentRecord[]>;
   listOrderStatuses(ctx: CallContext): Promise<readonly OrderStatusRecord[]>;
 }

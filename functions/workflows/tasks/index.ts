@@ -4,6 +4,7 @@ import { completionTasks } from './completion';
 import type { TaskFn, WorkflowDeps } from './deps';
 import { downtimeTasks } from './downtime';
 import { executionToSapTasks } from './execution-to-sap';
+import { inventoryTasks } from './inventory';
 import { orderReleaseTasks } from './order-release';
 import { predictiveTasks } from './predictive';
 import { scheduledTasks } from './scheduled';
@@ -19,6 +20,7 @@ export const createTaskRegistry = (deps: WorkflowDeps): Readonly<Record<string, 
   ...predictiveTasks(deps),
   ...completionTasks(deps),
   ...scheduledTasks(deps),
+  ...inventoryTasks(deps),
 });
 
 /** Runs the task named in the payload; an unknown name is a permanent ValidationError. */

@@ -58,6 +58,7 @@ export class FakeSap implements SapPort {
   readonly movements: string[] = [];
   readonly impacts: { workOrderId: string; affectedOrder?: string }[] = [];
   readonly completions: string[] = [];
+  readonly adjustments: { adjustmentId: string; approvedBy: string }[] = [];
   /** Orders SAP knows, with their operations. */
   readonly orders = new Map<string, string[]>([['1000123', ['0010', '0020']]]);
   equipment: EquipmentRecord[] = [];
@@ -88,6 +89,11 @@ export class FakeSap implements SapPort {
     this.failures.check('postMaintenanceCompletion');
     this.completions.push(`${c.workOrderId}@${c.completedAt}`);
     return { sapDocument: `PM-CONF-${this.completions.length}` };
+  }
+  async postInventoryAdjustment(_ctx: CallContext, adjustment: { adjustmentId: string; approvedBy: string }) {
+    this.failures.check('postInventoryAdjustment');
+    this.adjustments.push({ adjustmentId: adjustment.adjustmentId, approvedBy: adjustment.approvedBy });
+    return { materialDocument: `4900000${this.adjustments.length}` };
   }
   async listEquipment() {
     this.failures.check('listEquipment');

@@ -26,6 +26,7 @@ export const WORKFLOWS = [
   'maintenance-completion',
   'stuck-order-sweeper',
   'reconciliation',
+  'inventory-adjustment',
 ] as const;
 export type WorkflowName = (typeof WORKFLOWS)[number];
 
@@ -44,6 +45,7 @@ export const TEST_SUBSTITUTIONS: Readonly<Record<string, string>> = {
   MaintenanceDurationMinutes: '240',
   MaintenanceHorizonHours: '168',
   OrderSlaSeconds: '3600',
+  ApprovalTimeoutSeconds: '1',
 };
 
 const machinePath = (name: WorkflowName) =>
