@@ -24,8 +24,9 @@ const DIM = '\u001b[2m';
 const RESET = '\u001b[0m';
 
 const clock = (iso: string): string => new Date(iso).toISOString().slice(11, 23);
+/** Blank for instantaneous hops (publication, rule delivery) so real durations stand out. */
 const duration = (ms: number): string =>
-  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+  ms === 0 ? '' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 const short = (id: string): string => (id.length > 13 ? `${id.slice(0, 12)}…` : id);
 
 const what = (hop: Hop): string => {

@@ -1,0 +1,4 @@
+export * from './data';
+export * from './fixture';
+export * from './overview';
+export * from './server';
