@@ -124,7 +124,16 @@ export const handleWebhook = async (request: WebhookRequest, deps: WebhookDeps):
 
   const type = request.query.event;
   const replayKey = `maintainx:${plant}:${createHash('sha256').update(request.rawBody).digest('hex')}`;
-  const claimed = await deps.replay.claim(replayKey, Math.floor(deps.now() / 1000) + REPLAY_TTL_SECONDS);
+  let claimed: boolean;
+  try {
+    claimed = await deps.replay.claim(replayKey, Math.floor(deps.now() / 1000) + REPLAY_TTL_SECONDS);
+  } catch (error) {
+    deps.log.error('replay store unavailable', { ...context, error: describeError(error) });
+    return {
+      statusCode: 503,
+      body: { status: 'failed', reason: 'temporarily unable to process; retry later' },
+    };
+  }
   if (!claimed) {
     deps.log.info('webhook duplicate ignored', { ...context, replayKey });
     return {

@@ -243,6 +243,22 @@ describe('MaintainX webhook ingress', () => {
     expect(replay.keys.size).toBe(0);
   });
 
+  it('answers 503 when the replay store is unavailable, without publishing', async () => {
+    const { deps, published } = setup({
+      replay: {
+        claim: async () => {
+          throw new Error('DynamoDB throttled');
+        },
+        release: async () => undefined,
+      },
+    });
+
+    const response = await handleWebhook(signed(newWorkOrder), deps);
+
+    expect(response.statusCode).toBe(503);
+    expect(published).toEqual([]);
+  });
+
   it('rejects malformed JSON with 400 (after the signature checks out)', async () => {
     const { deps } = setup();
 
