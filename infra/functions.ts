@@ -26,19 +26,38 @@ export type Trigger =
   /** A routing-table target (infra/routing.ts names it). */
   | { readonly kind: 'rule' };
 
+/** Tables of the stateful stack a function may be bound to. */
+export type TableName = 'correlation' | 'idempotency' | 'dedup' | 'rawPayloads';
+/** Configuration documents infra renders from the validated environment config. */
+export type ConfigDocument = 'PLANTS_JSON' | 'MAINTENANCE_PLANTS' | 'SAP_MAPPINGS';
+
+/** Default variable names for bindings; a connector that reads another name says so in `envNames`. */
+export const DEFAULT_ENV_NAMES = {
+  correlation: 'CORRELATION_TABLE_NAME',
+  idempotency: 'IDEMPOTENCY_TABLE_NAME',
+  dedup: 'DEDUP_TABLE_NAME',
+  rawPayloads: 'RAW_PAYLOAD_TABLE',
+  bus: 'EVENT_BUS_NAME',
+  sapSecret: 'SAP_SECRET_NAME',
+  sapEndpoint: 'SAP_ODATA_ENDPOINT',
+} as const;
+export type Binding = keyof typeof DEFAULT_ENV_NAMES;
+
 export interface FunctionSpec {
   readonly description: string;
   /** Handler file relative to the repository root. @default functions/<name>/handler.ts */
   readonly entry?: string;
   /** The system whose events it publishes: grants PutEvents and an exception in the bus policy. */
   readonly publishes?: System;
-  readonly tables?: { readonly correlation?: TableAccess; readonly idempotency?: TableAccess };
-  /** Binds SAP_SECRET_NAME (the SAP OData credentials). */
+  readonly tables?: Readonly<Partial<Record<TableName, TableAccess>>>;
+  /** Binds the SAP OData credentials secret and endpoint. */
   readonly sapSecret?: boolean;
   /** Per-plant secrets it reads, bound as <KIND>_SECRET_<PLANT> (e.g. MAINTENANCE_SECRET_1000). */
   readonly plantSecrets?: readonly ('mes' | 'maintenance' | 'webhook')[];
-  /** Gets PLANTS_JSON: the plants' endpoints, profiles, time zones, SLAs and limits. */
-  readonly plantConfig?: boolean;
+  /** Configuration documents (JSON) it reads, rendered from the environment config. */
+  readonly documents?: readonly ConfigDocument[];
+  /** Variable names this connector reads instead of the defaults. @default DEFAULT_ENV_NAMES */
+  readonly envNames?: Readonly<Partial<Record<Binding, string>>>;
   /** Can start or answer the named workflows (WORKFLOW_<NAME>_ARN). */
   readonly workflows?: readonly { readonly name: string; readonly access: 'start' | 'task-response' }[];
   /** @default 30 */
@@ -55,16 +74,19 @@ export interface FunctionSpec {
  */
 export const functionRegistry = {
   'sap-idoc-ingress': {
-    description: 'Receives SAP IDoc XML, validates it and publishes canonical SAP events',
+    description:
+      'Receives SAP IDoc XML, keeps the raw payload, de-duplicates by DOCNUM, publishes SAP events',
     publishes: 'sap',
-    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
+    tables: { rawPayloads: 'readwrite', dedup: 'readwrite' },
+    envNames: { dedup: 'IDEMPOTENCY_TABLE' },
+    documents: ['SAP_MAPPINGS'],
     triggers: [{ kind: 'api', route: 'ingress-sap-idoc' }],
   },
   'sap-poster': {
     description: 'Posts confirmations, goods movements and maintenance costs to SAP OData exactly once',
-    publishes: 'plantsync',
-    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
     sapSecret: true,
+    envNames: { sapSecret: 'SAP_SECRET_ID', sapEndpoint: 'SAP_BASE_URL' },
+    documents: ['SAP_MAPPINGS'],
     timeoutSeconds: 25,
     triggers: [{ kind: 'sap-postings' }],
   },
@@ -72,15 +94,13 @@ export const functionRegistry = {
     description: 'Receives MES execution events (REST JSON or B2MML) and publishes canonical MES events',
     publishes: 'mes',
     tables: { idempotency: 'readwrite' },
-    plantConfig: true,
+    documents: ['PLANTS_JSON'],
     triggers: [{ kind: 'api', route: 'ingress-mes-events' }],
   },
   'mes-publisher': {
     description: "Sends released orders and master data to each plant's MES at the plant's rate limit",
-    publishes: 'plantsync',
-    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
     plantSecrets: ['mes'],
-    plantConfig: true,
+    documents: ['PLANTS_JSON'],
     timeoutSeconds: 25,
     triggers: [{ kind: 'plant-buffer', buffer: 'mes-outbound' }],
   },
@@ -88,34 +108,36 @@ export const functionRegistry = {
     description:
       'Verifies maintenance-platform webhook signatures and publishes canonical maintenance events',
     publishes: 'maintenance',
-    tables: { idempotency: 'readwrite' },
+    tables: { dedup: 'readwrite' },
+    envNames: { dedup: 'WEBHOOK_REPLAY_TABLE' },
     plantSecrets: ['webhook'],
-    plantConfig: true,
+    documents: ['MAINTENANCE_PLANTS'],
     triggers: [{ kind: 'api', route: 'webhooks' }],
   },
   'maintenance-egress': {
     description:
       "Creates notifications and work orders in each plant's maintenance platform at its rate limit",
     publishes: 'maintenance',
-    tables: { idempotency: 'readwrite', correlation: 'readwrite' },
     plantSecrets: ['maintenance'],
-    plantConfig: true,
+    documents: ['MAINTENANCE_PLANTS'],
     timeoutSeconds: 25,
     triggers: [{ kind: 'plant-buffer', buffer: 'maintenance-outbound' }],
   },
   workflows: {
-    description: 'Workflow task functions (order release, execution to SAP, downtime to maintenance)',
+    description:
+      'Workflow task functions (order release, execution to SAP, downtime, maintenance, reconciliation)',
     publishes: 'plantsync',
-    tables: { correlation: 'readwrite', idempotency: 'readwrite' },
+    tables: { correlation: 'readwrite' },
     sapSecret: true,
     plantSecrets: ['mes', 'maintenance'],
-    plantConfig: true,
+    documents: ['PLANTS_JSON', 'SAP_MAPPINGS', 'MAINTENANCE_PLANTS'],
     workflows: [{ name: 'order-release', access: 'task-response' }],
     timeoutSeconds: 25,
     triggers: [{ kind: 'workflow-tasks' }],
   },
   'order-acknowledgement': {
     description: 'Hands MES order acknowledgements back to the waiting order-release execution',
+    entry: 'functions/workflows/ack-handler.ts',
     tables: { correlation: 'readwrite' },
     workflows: [{ name: 'order-release', access: 'task-response' }],
     triggers: [{ kind: 'rule' }],

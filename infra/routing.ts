@@ -40,8 +40,8 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'OrderAcknowledgedToOrderRelease',
-    description: 'MES acknowledgements and operation progress complete the waiting order-release step',
-    detailTypes: [DetailType.OrderAcknowledged, DetailType.OperationStarted, DetailType.OperationCompleted],
+    description: 'MES acknowledgements complete the waiting order-release step (task token)',
+    detailTypes: [DetailType.OrderAcknowledged],
     target: { kind: 'function', function: 'order-acknowledgement' },
   },
   {

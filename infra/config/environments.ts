@@ -14,6 +14,9 @@ export const environments: Readonly<Record<string, EnvironmentConfigInput>> = {
     sap: {
       odataEndpoint: 'https://sap-dev.example.com/sap/opu/odata/sap',
       secretName: 'plantsync/dev/sap',
+      client: '100',
+      systemTimeZone: 'Europe/Berlin',
+      senders: ['S4DCLNT100'],
     },
     api: {
       stageName: 'v1',
@@ -37,6 +40,9 @@ export const environments: Readonly<Record<string, EnvironmentConfigInput>> = {
     sap: {
       odataEndpoint: 'https://sap.example.com/sap/opu/odata/sap',
       secretName: 'plantsync/prod/sap',
+      client: '100',
+      systemTimeZone: 'Europe/Berlin',
+      senders: ['S4PCLNT100'],
     },
     api: {
       stageName: 'v1',

@@ -29,6 +29,16 @@ export const plantsFor = (env: string): PlantInput[] => [
       endpoint: 'https://api.getmaintainx.com/v1',
       secretName: `plantsync/${env}/1000/maintainx`,
       webhookSecretName: `plantsync/${env}/1000/maintainx-webhook`,
+      connector: {
+        tenant: `maintainx-${env}-hamburg`,
+        currency: 'EUR',
+        referenceField: 'plantsync reference',
+      },
+    },
+    sap: {
+      orderTypes: ['PP01'],
+      workCenters: { ASSY01: { line: 'L1' }, PRESS01: { line: 'L2', equipmentId: '10000021' } },
+      defaultStorageLocation: '0001',
     },
     shiftCalendar: threeShifts,
     maintenanceWindows: [{ name: 'weekend', days: ['SAT'], start: '06:00', durationMinutes: 720 }],
@@ -56,6 +66,14 @@ export const plantsFor = (env: string): PlantInput[] => [
       endpoint: `https://sap-pm.${env}.example.com/sap/opu/odata/sap/API_MAINTNOTIFICATION`,
       secretName: `plantsync/${env}/2000/sap-pm`,
       webhookSecretName: `plantsync/${env}/2000/sap-pm-webhook`,
+      connector: { notificationType: 'M2', orderType: 'PM01', planningPlant: '2000' },
+    },
+    sap: {
+      orderTypes: ['PP01', 'YBM4'],
+      workCenters: { CNC01: { line: 'M1', equipmentId: '10000031' } },
+      defaultStorageLocation: '0002',
+      language: 'PT',
+      maintenance: { notificationType: 'M2', orderType: 'PM01' },
     },
     shiftCalendar: [
       { name: 'day', days: [...weekdays, 'SAT'], start: '07:00', end: '19:00' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlantMapping } from '../../functions/sap/mapping';
 
 /** Days CloudWatch Logs accepts as a retention period (anything else is rejected by the service). */
 export const LOG_RETENTION_DAYS = [
@@ -73,7 +74,15 @@ export const PlantConfig = z
       secretName: SecretName,
       /** Shared secret the platform signs its webhooks with. */
       webhookSecretName: SecretName,
+      /**
+       * Platform-specific settings of the maintenance connector (functions/maintenance/config.ts), e.g.
+       * MaintainX `tenant`, `currency`, `referenceField`; SAP PM `notificationType`, `orderType`.
+       * Validated at synth by the connector's own schema.
+       */
+      connector: z.record(z.string(), z.unknown()),
     }),
+    /** SAP mapping of the plant (functions/sap/mapping.ts PlantMapping without plant and time zone). */
+    sap: PlantMapping.omit({ plant: true, timeZone: true }),
     shiftCalendar: z.array(Shift).min(1),
     maintenanceWindows: z.array(MaintenanceWindow).min(1),
     sla: z.object({
@@ -140,7 +149,19 @@ export const EnvironmentConfig = z
         .min(1)
         .max(24 * 14),
     }),
-    sap: z.object({ odataEndpoint: HttpsEndpoint, secretName: SecretName }),
+    sap: z.object({
+      odataEndpoint: HttpsEndpoint,
+      secretName: SecretName,
+      /** SAP client (mandant). @default - the system default client */
+      client: z
+        .string()
+        .regex(/^\d{3}$/, 'a 3-digit SAP client, e.g. "100"')
+        .optional(),
+      /** Zone of the SAP application server (IDoc control record times). */
+      systemTimeZone: TimeZone,
+      /** Logical systems allowed to send IDocs (EDI_DC40 SNDPRN). */
+      senders: z.array(z.string().min(1).max(10)).min(1),
+    }),
     api: z.object({
       stageName: z.string().regex(/^[a-zA-Z0-9_]+$/),
       /** Stage-wide throttle; per-client limits come from the usage plans. */

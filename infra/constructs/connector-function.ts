@@ -48,11 +48,43 @@ export interface ConnectorFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Configuration too large for Lambda's 4 KB environment (plant directories, mappings): shipped in
+   * the bundle as `plantsync-config.json` and copied into `process.env` (unless a variable of that
+   * name is set) before any handler module runs, so handlers read it like any variable. @default - none
+   */
+  readonly bundledConfig?: Readonly<Record<string, string>>;
   /** Powertools log level. @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+const CONFIG_FILE = 'plantsync-config.json';
+
+/**
+ * Runs before the bundled modules: `require` for CommonJS dependencies in the ESM bundle, and the
+ * bundled configuration copied into `process.env` (variables set on the function win).
+ */
+const BANNER = [
+  "import { createRequire as __psCreateRequire } from 'node:module';",
+  "import { existsSync as __psExists, readFileSync as __psRead } from 'node:fs';",
+  'const require = __psCreateRequire(import.meta.url);',
+  `{ const f = new URL('./${CONFIG_FILE}', import.meta.url); if (__psExists(f)) {`,
+  "for (const [k, v] of Object.entries(JSON.parse(__psRead(f, 'utf8')))) process.env[k] ??= v; } }",
+].join(' ');
+
+/** Shell commands that write the bundled configuration next to index.mjs (base64: no quoting issues). */
+const writeConfigCommands = (
+  outputDir: string,
+  config: Readonly<Record<string, string>> | undefined,
+): string[] => {
+  if (!config || Object.keys(config).length === 0) return [];
+  const encoded = Buffer.from(JSON.stringify(config)).toString('base64');
+  return [
+    `node -e "require('node:fs').writeFileSync(process.argv[1], Buffer.from(process.argv[2], 'base64'))" ` +
+      `"${outputDir}/${CONFIG_FILE}" ${encoded}`,
+  ];
+};
 /** Lambda refuses a function whose environment exceeds 4 KB in total. */
 const MAX_ENVIRONMENT_BYTES = 4096;
 
@@ -68,6 +100,8 @@ export class ConnectorFunction extends NodejsFunction {
   public readonly logGroupResource: logs.LogGroup;
   /** Environment variables set through the props and the bind helpers (names → values). */
   public readonly environmentVariables: Readonly<Record<string, string>>;
+  /** Configuration shipped in the bundle (see `ConnectorFunctionProps.bundledConfig`). */
+  public readonly bundledConfig: Readonly<Record<string, string>>;
   private readonly envVars: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ConnectorFunctionProps) {
@@ -121,7 +155,12 @@ export class ConnectorFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         forceDockerBundling: false,
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        banner: BANNER,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_input: string, output: string) => writeConfigCommands(output, props.bundledConfig),
+        },
         // The Lambda Node.js 22 runtime ships AWS SDK v3, but bundling pins the version we test with.
         externalModules: [],
       },
@@ -133,6 +172,7 @@ export class ConnectorFunction extends NodejsFunction {
       ...environment,
     };
     this.environmentVariables = this.envVars;
+    this.bundledConfig = { ...(props.bundledConfig ?? {}) };
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `X-Ray PutTraceSegments/PutTelemetryRecords of ${props.connectorName} support no resource-level permissions`,
@@ -157,6 +197,10 @@ export class ConnectorFunction extends NodejsFunction {
     }
     const environment = { ...(props.environment ?? {}) };
     for (const [name, value] of Object.entries(environment)) ConnectorFunction.checkVariable(id, name, value);
+    for (const [name, value] of Object.entries(props.bundledConfig ?? {})) {
+      ConnectorFunction.checkVariable(id, name, value);
+      if (name in environment) fail(`${name} is both an environment variable and bundled configuration`);
+    }
     return environment;
   }
 

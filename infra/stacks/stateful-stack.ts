@@ -46,6 +46,14 @@ export class StatefulStack extends Stack {
   public readonly schemaCount: number;
   public readonly correlationTable: dynamodb.TableV2;
   public readonly idempotencyTable: dynamodb.TableV2;
+  /** Keyed by `pk` alone, TTL `expiresAt`: IDoc DOCNUM de-duplication and webhook replay protection. */
+  public readonly dedupTable: dynamodb.TableV2;
+  /** Raw inbound payloads (IDoc XML, gzip, chunked) kept for re-processing: `pk`/`sk`, TTL `expiresAt`. */
+  public readonly rawPayloadTable: dynamodb.TableV2;
+  /** Every table by the name functions bind it with. */
+  public readonly tables: Readonly<
+    Record<'correlation' | 'idempotency' | 'dedup' | 'rawPayloads', dynamodb.TableV2>
+  >;
   /** Dead letters of bus rule targets and schedules that failed for good. */
   public readonly deliveryDeadLetterQueue: sqs.Queue;
   /** Where workflows put what failed for good, with the workflow, correlation id, reason and state. */
@@ -148,6 +156,30 @@ export class StatefulStack extends Stack {
       timeToLiveAttribute: IdempotencyKeys.ttl,
       removalPolicy,
     });
+
+    this.dedupTable = new dynamodb.TableV2(this, 'DedupTable', {
+      partitionKey: { name: CorrelationKeys.partitionKey, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: CorrelationKeys.ttl,
+      removalPolicy,
+    });
+    this.rawPayloadTable = new dynamodb.TableV2(this, 'RawPayloadTable', {
+      partitionKey: { name: CorrelationKeys.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: CorrelationKeys.sortKey, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: CorrelationKeys.ttl,
+      removalPolicy,
+    });
+    this.tables = {
+      correlation: this.correlationTable,
+      idempotency: this.idempotencyTable,
+      dedup: this.dedupTable,
+      rawPayloads: this.rawPayloadTable,
+    };
 
     this.deliveryDeadLetterQueue = new sqs.Queue(this, 'DeliveryDeadLetters', {
       encryption: sqs.QueueEncryption.KMS,

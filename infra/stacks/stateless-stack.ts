@@ -9,11 +9,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { Source, type System } from '../../events';
+import { renderDocuments } from '../config/documents';
 import type { EnvironmentConfig } from '../config/schema';
 import { BusinessApi } from '../constructs/business-api';
-import { ConnectorFunction } from '../constructs/connector-function';
+import { ConnectorFunction, type TableAccess } from '../constructs/connector-function';
 import { Orchestration } from '../constructs/orchestration';
-import type { ResolvedFunction } from '../functions';
+import { type Binding, DEFAULT_ENV_NAMES, type ResolvedFunction, type TableName } from '../functions';
 import { eventPatternOf, type Route, validateRoutes } from '../routing';
 import type { ResolvedWorkflow } from '../workflows';
 import { CorrelationKeys, type StatefulStack } from './stateful-stack';
@@ -64,6 +65,7 @@ export class StatelessStack extends Stack {
 
     // Functions, each bound to exactly what its registry entry names.
     const functions = new Map<string, ConnectorFunction>();
+    const documents = renderDocuments(config);
     for (const { name, entry, spec } of props.functions) {
       const fn = new ConnectorFunction(this, pascal(name), {
         connectorName: name,
@@ -75,23 +77,23 @@ export class StatelessStack extends Stack {
         logEncryptionKey: stateful.key,
         logRemovalPolicy: removal,
         environment: { PLANTSYNC_ENV: config.name },
+        // Plant directories grow with every plant: they ship in the bundle, not the 4 KB environment.
+        bundledConfig: Object.fromEntries((spec.documents ?? []).map((d) => [d, documents[d]])),
       });
+      const envName = (binding: Binding): string => spec.envNames?.[binding] ?? DEFAULT_ENV_NAMES[binding];
       if (spec.publishes) {
-        fn.bindBus(stateful.bus, 'EVENT_BUS_NAME', stateful.key);
+        fn.bindBus(stateful.bus, envName('bus'), stateful.key);
         addProducer(spec.publishes, fn.role as iam.IRole);
       }
-      if (spec.tables?.correlation) {
-        fn.bindTable(stateful.correlationTable, spec.tables.correlation, 'CORRELATION_TABLE_NAME', {
-          indexes: [CorrelationKeys.statusIndex],
-        });
-      }
-      if (spec.tables?.idempotency) {
-        fn.bindTable(stateful.idempotencyTable, spec.tables.idempotency, 'IDEMPOTENCY_TABLE_NAME');
+      for (const [table, access] of Object.entries(spec.tables ?? {}) as [TableName, TableAccess][]) {
+        const indexes = table === 'correlation' ? [CorrelationKeys.statusIndex] : [];
+        fn.bindTable(stateful.tables[table], access, envName(table), { indexes });
       }
       if (spec.sapSecret) {
         const sap = secrets.Secret.fromSecretNameV2(this, `${pascal(name)}SapSecret`, config.sap.secretName);
-        fn.bindSecret(sap, 'SAP_SECRET_NAME');
-        fn.setVariable('SAP_ODATA_ENDPOINT', config.sap.odataEndpoint);
+        fn.bindSecret(sap, envName('sapSecret'));
+        fn.setVariable(envName('sapEndpoint'), config.sap.odataEndpoint);
+        if (config.sap.client) fn.setVariable('SAP_CLIENT', config.sap.client);
       }
       for (const plant of stateful.plants) {
         for (const kind of spec.plantSecrets ?? []) {
@@ -104,7 +106,6 @@ export class StatelessStack extends Stack {
           fn.bindSecret(secret, `${kind.toUpperCase()}_SECRET_${plant.plant.code}`);
         }
       }
-      if (spec.plantConfig) fn.setVariable('PLANTS_JSON', JSON.stringify(config.plants.map(plantSummary)));
       functions.set(name, fn);
     }
     this.functions = functions;
@@ -390,17 +391,3 @@ export class StatelessStack extends Stack {
     }
   }
 }
-
-type PlantEntry = EnvironmentConfig['plants'][number];
-/** What functions need of a plant at run time (no secret values: only secret names, bound separately). */
-const plantSummary = (p: PlantEntry) => ({
-  code: p.code,
-  timeZone: p.timeZone,
-  mes: { profile: p.mes.profile, endpoint: p.mes.endpoint },
-  maintenance: { platform: p.maintenance.platform, endpoint: p.maintenance.endpoint },
-  sla: p.sla,
-  rateLimits: p.rateLimits,
-  flappingWindowSeconds: p.flapping.windowSeconds,
-  shifts: p.shiftCalendar,
-  maintenanceWindows: p.maintenanceWindows,
-});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -42,6 +43,7 @@ describe('constructs, synthesized once with a real bundled fixture handler', () 
       logRetention: logs.RetentionDays.TWO_WEEKS,
       logEncryptionKey: key,
       environment: { PLANTSYNC_ENV: 'test' },
+      bundledConfig: { PLANTS_JSON: '[{"code":"1000"}]' },
     });
     fn.bindTable(table, 'read', 'CORRELATION_TABLE_NAME', { indexes: ['byStatusAge'] });
     fn.bindBus(bus);
@@ -89,15 +91,38 @@ describe('constructs, synthesized once with a real bundled fixture handler', () 
     });
   });
 
-  it('bundles the handler as ESM with a createRequire banner', () => {
+  it('bundles the handler as ESM with a createRequire banner and the bundled configuration beside it', () => {
     const assembly = app.synth().directory;
     const code = resourcesOf(template, 'AWS::Lambda::Function')[0]?.[1].Code as { S3Key: string };
     const bundle = readFileSync(
       join(assembly, `asset.${code.S3Key.replace('.zip', '')}`, 'index.mjs'),
       'utf8',
     );
-    expect(bundle.startsWith("import { createRequire } from 'module';")).toBe(true);
+    const assetDir = join(assembly, `asset.${code.S3Key.replace('.zip', '')}`);
+    expect(bundle.startsWith("import { createRequire as __psCreateRequire } from 'node:module';")).toBe(true);
     expect(bundle).toMatch(/export\s*\{[^}]*handler/);
+    expect(JSON.parse(readFileSync(join(assetDir, 'plantsync-config.json'), 'utf8'))).toEqual({
+      PLANTS_JSON: '[{"code":"1000"}]',
+    });
+  });
+
+  it('loads the bundled configuration into process.env before the handler runs, and the handler works', async () => {
+    const assembly = app.synth().directory;
+    const code = resourcesOf(template, 'AWS::Lambda::Function')[0]?.[1].Code as { S3Key: string };
+    delete process.env.PLANTS_JSON;
+    const bundle = pathToFileURL(join(assembly, `asset.${code.S3Key.replace('.zip', '')}`, 'index.mjs')).href;
+
+    const { handler } = (await import(bundle)) as { handler: (event: unknown) => Promise<unknown> };
+    const result = await handler({
+      Records: [
+        { messageId: 'good', body: '{"ok":true}' },
+        { messageId: 'bad', body: 'not json' },
+      ],
+    });
+
+    expect(process.env.PLANTS_JSON).toBe('[{"code":"1000"}]');
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    delete process.env.PLANTS_JSON;
   });
 
   it('binds a table for reading only, including only the named index, and sets its variable', () => {
