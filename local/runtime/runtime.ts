@@ -390,7 +390,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
 }
 
-/** Whether a queue polled by a mapping still holds visible messages (they will be picked up soon). */
+/** Whether a queue polled by a mapping still holds messages (visible, in flight or delayed). */
 async function queuesHaveVisibleWork(
   sqsUrl: string,
   app: AppModel,
@@ -399,11 +399,16 @@ async function queuesHaveVisibleWork(
   const polled = new Set(mappings.filter((m) => m.model.enabled).map((m) => m.model.queueArn));
   const response = await fetch(`${sqsUrl}/_fauxqs/queues`).catch(() => undefined);
   if (!response?.ok) return false;
-  const queues = (await response.json()) as { name: string; approximateMessageCount?: number }[];
-  return queues.some(
-    (q) =>
-      (q.approximateMessageCount ?? 0) > 0 && app.queues.some((m) => m.name === q.name && polled.has(m.arn)),
-  );
+  const queues = (await response.json()) as {
+    name: string;
+    approximateMessageCount?: number;
+    approximateInflightCount?: number;
+    approximateDelayedCount?: number;
+  }[];
+  // In-flight records count: a failed batch comes back after the visibility timeout (or goes to the DLQ).
+  const pending = (q: (typeof queues)[number]) =>
+    (q.approximateMessageCount ?? 0) + (q.approximateInflightCount ?? 0) + (q.approximateDelayedCount ?? 0);
+  return queues.some((q) => pending(q) > 0 && app.queues.some((m) => m.name === q.name && polled.has(m.arn)));
 }
 
 function installRule(

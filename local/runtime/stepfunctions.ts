@@ -88,7 +88,8 @@ export class StepFunctionsService {
     private readonly deps: StepFunctionsDeps,
   ) {
     for (const model of models) {
-      const definition = structuredClone(model.definition);
+      // JSON round trip, not structuredClone: the interpreter checks prototypes, which differ across realms (jest vm).
+      const definition = JSON.parse(JSON.stringify(model.definition)) as StateDef;
       const tasks = new Map<string, StateDef>();
       inspectDefinition(definition, tasks, model.id, deps.report);
       let machine: StateMachine;
@@ -192,12 +193,18 @@ export class StepFunctionsService {
     e.abort?.();
   }
 
-  /** Settles when no execution is running (for tests and orderly shutdown). */
+  /** Settles when every running execution has finished or waits for a task token (for tests and shutdown). */
   async drain(): Promise<void> {
     for (;;) {
-      const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
-      if (running.length === 0) return;
-      await Promise.allSettled(running.map((e) => e.done));
+      const waiting = new Set([...this.tokens.values()].map((t) => t.executionArn));
+      const active = [...this.executions.values()].filter(
+        (e) => e.status === 'RUNNING' && !waiting.has(e.executionArn),
+      );
+      if (active.length === 0) return;
+      await Promise.race([
+        Promise.allSettled(active.map((e) => e.done)),
+        new Promise((r) => setTimeout(r, 25)),
+      ]);
     }
   }
 
