@@ -50,7 +50,15 @@ export const depsFromEnv = (env: Readonly<Record<string, string | undefined>> = 
     busName: config.EVENT_BUS_NAME,
     producer: { system: 'maintenance', name: 'maintainx-webhook' },
   });
-  const connectors = connectorFactory({ plants, secret: (name) => secrets.get(name) });
+  // MaintainX gives a webhook 10 s: the costs read must finish well inside that.
+  const connectors = connectorFactory({
+    plants,
+    secret: (name) => secrets.get(name),
+    maxAttempts: 2,
+    maxRetryWaitMs: 1_000,
+    timeoutMs: 3_000,
+    totalBudgetMs: 7_000,
+  });
   return {
     plants,
     webhookSecrets: async (name) => parseWebhookSecret(await secrets.get(name)),

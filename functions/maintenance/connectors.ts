@@ -21,6 +21,8 @@ export interface ConnectorFactoryOptions {
   readonly random?: () => number;
   readonly maxAttempts?: number;
   readonly maxRetryWaitMs?: number;
+  readonly timeoutMs?: number;
+  readonly totalBudgetMs?: number;
 }
 
 /** Plant → its maintenance connector, built once per plant from configuration. */
@@ -51,6 +53,8 @@ export const connectorFactory = (
       ...(options.random ? { random: options.random } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.totalBudgetMs ? { totalBudgetMs: options.totalBudgetMs } : {}),
     });
 
   const build = (plant: string, config: MaintenancePlantConfig): MaintenanceConnector => {

@@ -42,8 +42,13 @@ export interface RestTransportOptions {
   readonly maxAttempts?: number;
   /** Longest wait this call spends on Retry-After/backoff before handing back to the queue. @default 10000 */
   readonly maxRetryWaitMs?: number;
-  /** @default 10000 */
+  /** Per call. @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Whole request including retries: no new attempt starts unless it can finish inside this budget,
+   * so a hanging server cannot run the Lambda into its own timeout. @default 20000
+   */
+  readonly totalBudgetMs?: number;
 }
 
 /**
@@ -59,6 +64,7 @@ export class RestTransport {
   private readonly maxAttempts: number;
   private readonly maxRetryWaitMs: number;
   private readonly timeoutMs: number;
+  private readonly totalBudgetMs: number;
 
   constructor(private readonly options: RestTransportOptions) {
     this.fetchFn = options.fetch ?? fetch;
@@ -67,6 +73,7 @@ export class RestTransport {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.totalBudgetMs = options.totalBudgetMs ?? 20_000;
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
@@ -75,7 +82,9 @@ export class RestTransport {
     const repeatable = request.idempotent ?? request.method !== 'POST';
     let waited = 0;
     let lastError: TransientError | undefined;
+    const started = this.clock.now();
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      if (lastError && this.clock.now() - started + this.timeoutMs > this.totalBudgetMs) throw lastError;
       await this.options.limiter.acquire(this.options.tenant, this.options.rateLimit);
       let response: Response;
       try {

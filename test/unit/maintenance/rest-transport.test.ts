@@ -125,6 +125,19 @@ describe('RestTransport against a fake SaaS on 127.0.0.1', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('starts no attempt that could not finish inside the total budget', async () => {
+    const clock = new FakeClock();
+    server.queued.push({ status: 503, headers: { 'retry-after': '3' } }, { status: 503 });
+
+    const error = await transport(clock, { timeoutMs: 10_000, totalBudgetMs: 12_000 })
+      .request({ method: 'GET', path: '/workorders/1' })
+      .catch((e: unknown) => e);
+
+    // After the 3 s Retry-After, 3 s + a 10 s attempt would exceed the 12 s budget.
+    expect(error).toBeInstanceOf(TransientError);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('turns a 4xx into a PermanentError carrying the vendor message, and 404 into NotFoundError', async () => {
     const clock = new FakeClock();
     server.queued.push(
