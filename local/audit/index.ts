@@ -3,3 +3,4 @@ export * from './hop';
 export * from './jsonl';
 export * from './record';
 export * from './store';
+export * from './taps';
