@@ -33,7 +33,10 @@ export const decideOrderAction = (
       : { action: 'ignore', reason: 'cancelled before release was seen; tombstone recorded' };
   if (!current) return { action: 'release', reason: 'new order' };
   if (occurredAt === current.version) return { action: 'ignore', reason: 'duplicate delivery' };
-  if (eventType === 'ProductionOrderReleased') return { action: 'ignore', reason: 'already released' };
+  if (eventType === 'ProductionOrderReleased')
+    return current.status === 'NOT_ACKNOWLEDGED' || current.status === 'REFUSED'
+      ? { action: 'release', reason: `re-driven after ${current.status}` }
+      : { action: 'ignore', reason: 'already released' };
   return current.status === 'CLOSED'
     ? { action: 'ignore', reason: 'order already closed' }
     : { action: 'change', reason: 'changed in flight' };

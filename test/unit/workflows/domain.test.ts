@@ -100,6 +100,8 @@ describe('order lifecycle', () => {
     ['cancel', state('ACKNOWLEDGED'), 'ProductionOrderCancelled', '2026-11-25T08:00:00Z'],
     ['ignore', state('CANCELLED'), 'ProductionOrderReleased', '2026-11-25T08:00:00Z'],
     ['ignore', state('CLOSED'), 'ProductionOrderChanged', '2026-11-25T08:00:00Z'],
+    ['release', state('NOT_ACKNOWLEDGED'), 'ProductionOrderReleased', '2026-11-25T08:00:00Z'],
+    ['release', state('REFUSED'), 'ProductionOrderReleased', '2026-11-25T08:00:00Z'],
   ] as const)('answers %s for %#', (action, current, eventType, occurredAt) => {
     expect(decideOrderAction(current, eventType, occurredAt).action).toBe(action);
   });
