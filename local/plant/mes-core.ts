@@ -607,13 +607,21 @@ export class MesCore {
         `mes:${this.plant}:faults:${machine.equipment.equipmentId}`,
       );
       const schedule = () => {
-        this.later(
-          Math.max(60_000, Math.round(random.exponential(this.settings.meanTimeBetweenFaultsMs))),
-          () => {
-            if (machine.state !== 'FAULTED') this.fault(machine.equipment.equipmentId, { random });
-            schedule();
-          },
+        // At least 30 min after the last fault ended, so two faults never look like one flapping signal.
+        const gap = Math.max(
+          30 * 60_000,
+          Math.round(random.exponential(this.settings.meanTimeBetweenFaultsMs)),
         );
+        this.later(gap, () => {
+          if (machine.state === 'FAULTED') {
+            schedule();
+            return;
+          }
+          const incident = this.fault(machine.equipment.equipmentId, { random });
+          const waitForEnd = () =>
+            incident.endedAt === undefined ? this.later(60_000, waitForEnd) : schedule();
+          waitForEnd();
+        });
       };
       schedule();
     }
@@ -695,7 +703,8 @@ export class MesCore {
         });
         return;
       }
-      signal(random.int(5, 20) * 1000, () => this.later(random.int(5, 20) * 1000, () => run(left - 1)));
+      // Flapping: short signals seconds apart, well inside any plant's flapping window.
+      signal(random.int(3, 10) * 1000, () => this.later(random.int(3, 10) * 1000, () => run(left - 1)));
     };
     run(flaps);
     return incident;

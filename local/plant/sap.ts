@@ -340,6 +340,8 @@ export class SimulatedSap {
   readonly records = new SapRecords();
   /** Every generated production order by number. */
   readonly orders = new Map<string, SimProductionOrder>();
+  /** Orders sent as cancelled (LOIPRO01 with DLFL): no MES is expected to run them. */
+  readonly cancelledOrders = new Set<string>();
   private server: SimServer | undefined;
   private idocSender: IdocSender | undefined;
   private readonly random: Random;
@@ -492,6 +494,7 @@ export class SimulatedSap {
       const docnum = this.nextDocnum();
       const plant = this.plantConfig(order.plant);
       if (status === 'cancelled') {
+        this.cancelledOrders.add(order.orderNumber);
         const row = this.row(
           'API_PRODUCTION_ORDER_2_SRV',
           'A_ProductionOrder_2',
