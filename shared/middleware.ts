@@ -190,7 +190,9 @@ export const sqsBatchHandler = (
         });
       },
       processor,
-      { context, throwOnFullBatchFailure: false },
+      // Sequential: records keep their queue order, and the shared logger's correlation keys belong
+      // to the one record in flight (parallel records would interleave them).
+      { context, throwOnFullBatchFailure: false, processInParallel: false },
     ),
   );
 };

@@ -170,9 +170,12 @@ describe('MES client', () => {
   it('times out a request the MES never answers and retries it', async () => {
     mes.answer('hang', { status: 201, body: '{}' });
 
-    const result = await client({ timeoutMs: 50 }).publishOrder('release', released, REVISION, AT);
+    const result = await client({ timeoutMs: 250 }).publishOrder('release', released, REVISION, AT);
 
-    expect(result.attempts).toBe(2);
+    // The hanging first call is abandoned; a loaded machine may need one more attempt for the second.
+    expect(result.outcome).toBe('applied');
+    expect(result.attempts).toBeGreaterThanOrEqual(2);
+    expect(mes.received.length).toBe(result.attempts);
   });
 
   it('sends a B2MML schedule to a B2MML plant with the BODID as its idempotency', async () => {

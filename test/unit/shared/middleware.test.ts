@@ -297,3 +297,25 @@ describe('sfnTaskHandler', () => {
     await expect(failing({}, context)).rejects.toMatchObject({ name: 'TransientError' });
   });
 });
+
+describe('sqsBatchHandler record isolation', () => {
+  it('processes records one at a time, in queue order', async () => {
+    const events: string[] = [];
+    const handler = sqsBatchHandler(async ({ body }) => {
+      const id = (body as { detail: { metadata: { correlationId: string } } }).detail.metadata.correlationId;
+      events.push(`start ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, id === 'c1' ? 20 : 1));
+      events.push(`end ${id}`);
+    });
+    await handler(
+      {
+        Records: [
+          sqsRecord('m1', JSON.stringify(downtimeEvent('c1'))),
+          sqsRecord('m2', JSON.stringify(downtimeEvent('c2'))),
+        ],
+      },
+      context,
+    );
+    expect(events).toEqual(['start c1', 'end c1', 'start c2', 'end c2']);
+  });
+});
