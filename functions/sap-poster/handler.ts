@@ -2,7 +2,7 @@
  * SAP poster: consumes canonical events from an SQS queue (FIFO, message group = order number, so
  * postings of one order are serialised and the check-before-write race window is closed) and posts
  * them to SAP over OData: ProductionConfirmed → confirmation, MaterialMovementRecorded → goods
- * movement. Business refusals become sync exceptions (middleware); transient faults are retried by
+ * movement, maintenance records of other platforms → referencing SAP PM notifications. Business refusals become sync exceptions (middleware); transient faults are retried by
  * SQS and then dead-lettered with their cause.
  *
  * `maintenanceTask` is a Step Functions task for SAP PM postings and reads used by orchestrations.
@@ -66,11 +66,17 @@ export const createPosterHandler = (resolve: () => PosterDeps = depsFromEnv, opt
   sqsBatchHandler(async ({ body }) => {
     const event = parseCanonicalEvent(body, POSTED_EVENT_TYPES);
     const outcome = await postToSap(event, resolve());
-    metrics.addMetric(outcome.status === 'posted' ? 'SapPostings' : 'SapPostingsAlreadyDone', 'Count', 1);
+    const metric = {
+      posted: 'SapPostings',
+      'already-posted': 'SapPostingsAlreadyDone',
+      skipped: 'SapPostingsSkipped',
+    } as const;
+    metrics.addMetric(metric[outcome.status], 'Count', 1);
     logger.info('posted to SAP', {
       detailType: event.detailType,
       idempotencyKey: event.detail.metadata.idempotencyKey,
       status: outcome.status,
+      ...(outcome.status === 'skipped' ? { reason: outcome.reason } : {}),
     });
   }, options);
 

@@ -1,4 +1,6 @@
 /** SAP connector library: IDoc translation, OData client, postings and per-plant mappings. */
+export * from './adapters/sap-pm-port';
+export * from './adapters/workflow-port';
 export * from './errors';
 export type { ControlRecord, TranslatedEvent, TranslateOptions } from './idoc/context';
 export {

@@ -34,6 +34,21 @@ export const MaintenancePostingDefaults = z.object({
   mainWorkCenter: z.string().min(1).max(8).optional(),
 });
 
+export const InventoryAdjustmentPosting = z.object({
+  /** Movement type for a positive difference (stock found), e.g. 501 receipt without purchase order. */
+  increase: z
+    .string()
+    .regex(/^\d{3}$/)
+    .default('501'),
+  /** Movement type for a negative difference (stock missing), e.g. 551 withdrawal for scrapping. */
+  decrease: z
+    .string()
+    .regex(/^\d{3}$/)
+    .default('551'),
+  /** Cost center the movement types need for account assignment (KOSTL). */
+  costCenter: z.string().min(1).max(10).optional(),
+});
+
 export const PlantMapping = z.object({
   /** SAP plant (WERKS). */
   plant: PlantCode,
@@ -51,6 +66,8 @@ export const PlantMapping = z.object({
   language: z.string().length(2).default('EN'),
   /** SAP PM postings; absent when the plant's maintenance platform is not SAP PM. */
   maintenance: MaintenancePostingDefaults.optional(),
+  /** How approved MES inventory adjustments are posted. */
+  inventoryAdjustment: InventoryAdjustmentPosting.default({ increase: '501', decrease: '551' }),
 });
 export type PlantMapping = z.infer<typeof PlantMapping>;
 

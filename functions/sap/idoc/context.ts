@@ -74,6 +74,7 @@ export class IdocContext {
       workCenters: {},
       units: {},
       language: 'EN',
+      inventoryAdjustment: { increase: '501', decrease: '551' },
     };
   }
 

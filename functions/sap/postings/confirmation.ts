@@ -20,12 +20,19 @@ export interface SapConfirmation {
 
 export interface ConfirmationPosting {
   readonly confirmation: EventData<'ProductionConfirmed'>;
-  /** The canonical event's idempotency key: the exactly-once key of the SAP posting. */
-  readonly idempotencyKey: string;
+  /**
+   * The exactly-once key of the SAP posting. @default confirmationKey(plant, confirmationId), so
+   * every path that posts the same MES confirmation (poster, workflow) lands on the same key.
+   */
+  readonly idempotencyKey?: string;
   /** When the MES confirmed (the canonical occurredAt); becomes the posting date in plant time. */
   readonly occurredAt: string;
   readonly plant: PlantMapping;
 }
+
+/** The business key of a confirmation posting: one MES confirmation id per plant. */
+export const confirmationKey = (plant: string, confirmationId: string): string =>
+  `sap-confirmation:${plant}:${confirmationId}`;
 
 /**
  * ProductionConfirmed → ProdnOrdConf2 (API_PROD_ORDER_CONFIRMATION_2_SRV), exactly once.
@@ -43,7 +50,7 @@ export const postProductionConfirmation = async (
   posting: ConfirmationPosting,
 ): Promise<PostingOutcome<SapConfirmation>> => {
   const { confirmation: c, plant } = posting;
-  const externalKey = externalGuid(posting.idempotencyKey);
+  const externalKey = externalGuid(posting.idempotencyKey ?? confirmationKey(plant.plant, c.confirmationId));
   const existing = await client.list<SapConfirmation>(CONFIRMATION_SERVICE, 'ProdnOrdConf2', {
     $filter: `OrderID eq ${odataString(c.orderNumber)} and OrderOperation eq ${odataString(c.operationNumber)}`,
     $select:

@@ -15,10 +15,15 @@ export interface SapMaterialDocument {
 
 export interface GoodsMovementPosting {
   readonly movement: EventData<'MaterialMovementRecorded'>;
-  readonly idempotencyKey: string;
+  /** @default goodsMovementKey(plant, movementId) */
+  readonly idempotencyKey?: string;
   readonly occurredAt: string;
   readonly plant: PlantMapping;
 }
+
+/** The business key of a goods movement posting: one MES movement id per plant. */
+export const goodsMovementKey = (plant: string, movementId: string): string =>
+  `sap-goods-movement:${plant}:${movementId}`;
 
 /**
  * goods-issue → movement type 261 (goods issue to order, GoodsMovementCode 03); goods-receipt → 101
@@ -43,7 +48,10 @@ export const postGoodsMovement = async (
   posting: GoodsMovementPosting,
 ): Promise<PostingOutcome<SapMaterialDocument>> => {
   const { movement: m, plant } = posting;
-  const headerText = shortReference(posting.idempotencyKey, 25);
+  const headerText = shortReference(
+    posting.idempotencyKey ?? goodsMovementKey(plant.plant, m.movementId),
+    25,
+  );
   const existing = await client.list<SapMaterialDocument>(
     MATERIAL_DOCUMENT_SERVICE,
     'A_MaterialDocumentHeader',
@@ -97,6 +105,71 @@ export const postGoodsMovement = async (
     {
       owner: { system: 'sap', role: 'inventory controller' },
       businessKey: { kind: 'order', value: m.orderNumber },
+    },
+  );
+  return { status: 'posted', document: created.data };
+};
+
+export interface InventoryAdjustmentPostingRequest {
+  readonly adjustment: EventData<'InventoryAdjustmentRequested'>;
+  readonly approvedBy: string;
+  readonly occurredAt: string;
+  readonly plant: PlantMapping;
+}
+
+/** The business key of an inventory adjustment posting. */
+export const inventoryAdjustmentKey = (plant: string, adjustmentId: string): string =>
+  `sap-inventory-adjustment:${plant}:${adjustmentId}`;
+
+/**
+ * An approved MES inventory adjustment → A_MaterialDocumentHeader, exactly once (same header-text
+ * reference as goods movements). Positive quantities use the plant's `inventoryAdjustment.increase`
+ * movement type (GoodsMovementCode 05, other receipts), negative ones `decrease` (code 03, issue).
+ */
+export const postInventoryAdjustment = async (
+  client: ODataClient,
+  request: InventoryAdjustmentPostingRequest,
+): Promise<PostingOutcome<SapMaterialDocument>> => {
+  const { adjustment: a, plant } = request;
+  const headerText = shortReference(inventoryAdjustmentKey(plant.plant, a.adjustmentId), 25);
+  const [found] = await client.list<SapMaterialDocument>(
+    MATERIAL_DOCUMENT_SERVICE,
+    'A_MaterialDocumentHeader',
+    {
+      $filter: `MaterialDocumentHeaderText eq ${odataString(headerText)}`,
+      $select: 'MaterialDocumentYear,MaterialDocument,MaterialDocumentHeaderText',
+    },
+  );
+  if (found) return { status: 'already-posted', document: found };
+  const negative = a.quantity.value.startsWith('-');
+  const settings = plant.inventoryAdjustment;
+  const posted = odataPlantDateTime(request.occurredAt, plant.timeZone);
+  const body = {
+    GoodsMovementCode: negative ? '03' : '05',
+    PostingDate: posted.date,
+    DocumentDate: posted.date,
+    MaterialDocumentHeaderText: headerText,
+    ReferenceDocument: a.adjustmentId.slice(0, 16),
+    to_MaterialDocumentItem: {
+      results: [
+        {
+          Material: a.material,
+          Plant: plant.plant,
+          StorageLocation: a.storageLocation,
+          GoodsMovementType: negative ? settings.decrease : settings.increase,
+          ...(settings.costCenter ? { CostCenter: settings.costCenter } : {}),
+          EntryUnit: sapUnit(a.quantity.unit, plant),
+          QuantityInEntryUnit: a.quantity.value.replace(/^-/, ''),
+          MaterialDocumentItemText: `${a.reason} (approved by ${request.approvedBy})`.slice(0, 50),
+        },
+      ],
+    },
+  };
+  const created = await asBusinessRule(
+    () => client.create<SapMaterialDocument>(MATERIAL_DOCUMENT_SERVICE, 'A_MaterialDocumentHeader', body),
+    {
+      owner: { system: 'sap', role: 'inventory controller' },
+      businessKey: { kind: 'adjustment', value: a.adjustmentId },
     },
   );
   return { status: 'posted', document: created.data };

@@ -56,6 +56,9 @@ export interface NotificationRequest {
   readonly malfunctionStart?: string;
   /** The equipment is down (breakdown). */
   readonly breakdown?: boolean;
+  /** When the work is wanted (e.g. a planned maintenance window). */
+  readonly requiredStart?: string;
+  readonly requiredEnd?: string;
 }
 
 /**
@@ -73,9 +76,10 @@ export const createMaintenanceNotification = async (
     $filter: `MaintNotifExtReferenceNumber eq ${odataString(externalReference)}`,
   });
   if (found) return { status: 'already-posted', document: found, externalReference };
-  const malfunction = request.malfunctionStart
-    ? odataPlantDateTime(request.malfunctionStart, request.plant.timeZone)
-    : undefined;
+  const tz = request.plant.timeZone;
+  const malfunction = request.malfunctionStart ? odataPlantDateTime(request.malfunctionStart, tz) : undefined;
+  const requiredStart = request.requiredStart ? odataPlantDateTime(request.requiredStart, tz) : undefined;
+  const requiredEnd = request.requiredEnd ? odataPlantDateTime(request.requiredEnd, tz) : undefined;
   const body = {
     NotificationType: defaults.notificationType,
     NotificationText: request.title.slice(0, 40),
@@ -92,6 +96,10 @@ export const createMaintenanceNotification = async (
       ? { MalfunctionStartDate: malfunction.date, MalfunctionStartTime: malfunction.time }
       : {}),
     ...(request.breakdown === undefined ? {} : { MaintenanceObjectIsDown: request.breakdown }),
+    ...(requiredStart
+      ? { RequiredStartDate: requiredStart.date, RequiredStartTime: requiredStart.time }
+      : {}),
+    ...(requiredEnd ? { RequiredEndDate: requiredEnd.date, RequiredEndTime: requiredEnd.time } : {}),
   };
   const created = await asBusinessRule(
     () => client.create<SapNotification>(NOTIFICATION_SERVICE, 'MaintenanceNotification', body),

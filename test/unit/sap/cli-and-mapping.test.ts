@@ -52,7 +52,15 @@ describe('SAP mapping schema', () => {
     expect(mappings).toEqual({
       systemTimeZone: 'UTC',
       senders: [],
-      plants: [{ ...plant, workCenters: {}, units: {}, language: 'EN' }],
+      plants: [
+        {
+          ...plant,
+          workCenters: {},
+          units: {},
+          language: 'EN',
+          inventoryAdjustment: { increase: '501', decrease: '551' },
+        },
+      ],
     });
   });
 

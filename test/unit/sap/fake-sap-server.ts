@@ -36,6 +36,7 @@ export class FakeSapServer {
   private readonly sessions = new Map<string, string>(); // session id → csrf token
   private readonly faults: Fault[] = [];
   private readonly sets = new Map<string, { config: EntitySetConfig; rows: Entity[] }>();
+  private readonly functions = new Map<string, (parameters: URLSearchParams) => Entity>();
   private server: Server | undefined;
   pageSize = 50;
   tokensIssued = 0;
@@ -44,6 +45,11 @@ export class FakeSapServer {
 
   defineSet(service: string, entitySet: string, config: EntitySetConfig, rows: Entity[] = []): void {
     this.sets.set(`${service}/${entitySet}`, { config, rows: rows.map((r) => this.withEtag(r)) });
+  }
+
+  /** A function import (POST with parameters in the query), e.g. ReleaseMaintenanceOrder. */
+  defineFunction(service: string, name: string, handler: (parameters: URLSearchParams) => Entity): void {
+    this.functions.set(`${service}/${name}`, handler);
   }
 
   rows(service: string, entitySet: string): Entity[] {
@@ -145,6 +151,8 @@ export class FakeSapServer {
         error: { code: 'NOT_FOUND', message: { lang: 'en', value: `no resource ${request.path}` } },
       });
     const [, service, entitySet, keyText] = match;
+    const fn = this.functions.get(`${service}/${entitySet}`);
+    if (fn && request.method === 'POST') return send(200, { d: fn(url.searchParams) });
     const set = this.sets.get(`${service}/${entitySet}`);
     if (!set)
       return send(404, {

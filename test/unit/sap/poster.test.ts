@@ -190,6 +190,57 @@ describe('SAP poster', () => {
   });
 });
 
+describe('SAP poster: maintenance records of other platforms', () => {
+  const maintenancePublisher = new EventPublisher({
+    busName: 'test',
+    producer: { system: 'maintenance', name: 'test' },
+    client: { send: async () => ({}) },
+  });
+  const notification = (platform: string) => {
+    const { event } = maintenancePublisher.build({
+      detailType: 'MaintenanceNotificationCreated',
+      data: {
+        notificationId: '884213',
+        externalReference: 'ps-1010-DT-1010-L01-20261125-0007',
+        platform,
+        equipmentId: '10000042',
+        downtimeId: 'DT-1010-L01-20261125-0007',
+        priority: 'high',
+        title: 'Spindle overload on CNC milling centre DMU 50',
+      },
+      plant: '1010',
+      occurredAt: '2026-11-25T09:12:00+01:00',
+      idempotencyKey: `maintenance:${platform}:884213`,
+    });
+    return { 'detail-type': event.detailType, source: event.source, detail: event.detail };
+  };
+
+  beforeEach(() => {
+    server.defineSet('API_MAINTNOTIFICATION', 'MaintenanceNotification', {
+      keys: ['MaintenanceNotification'],
+      onCreate: (body) => ({ ...body, MaintenanceNotification: String(10000000 + ++counter) }),
+    });
+  });
+
+  it('references a MaintainX notification in SAP PM once', async () => {
+    await poster()(sqs(notification('maintainx')), lambdaContext());
+    await poster()(sqs(notification('maintainx')), lambdaContext());
+
+    const rows = server.rows('API_MAINTNOTIFICATION', 'MaintenanceNotification');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      MaintNotifLongTextForEdit: 'maintainx notification 884213',
+      MaintenanceObjectIsDown: true,
+    });
+  });
+
+  it('leaves SAP PM notifications alone', async () => {
+    await poster()(sqs(notification('sap-pm')), lambdaContext());
+
+    expect(server.rows('API_MAINTNOTIFICATION', 'MaintenanceNotification')).toHaveLength(0);
+  });
+});
+
 describe('SAP maintenance task', () => {
   it('creates a notification idempotently through the task input', async () => {
     server.defineSet('API_MAINTNOTIFICATION', 'MaintenanceNotification', {
