@@ -132,6 +132,13 @@ export const EnvironmentConfig = z
     /** TTL of correlation records after their last update. */
     correlationTtlDays: z.number().int().min(1).max(3650),
     alarmEmail: z.email().optional(),
+    /**
+     * Roles allowed to publish any source on the bus, for operators replaying dead letters
+     * (`plantsync replay`). Everyone else may only publish the sources their system owns.
+     */
+    replayPrincipalArns: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN'))
+      .default([]),
     /** Workflow tuning passed to the state machines as definition substitutions. */
     workflowDefaults: z.object({
       /** MES acknowledgement attempts before the order becomes a sync exception. */

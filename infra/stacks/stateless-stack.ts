@@ -233,7 +233,7 @@ export class StatelessStack extends Stack {
     this.rules = this.buildRules(props.routes, stateful, functions, workflows, deliveryDlq, pending);
 
     this.producers = producers;
-    this.addBusPolicy(stateful, producers);
+    this.addBusPolicy(stateful, producers, config.replayPrincipalArns);
 
     this.api = new BusinessApi(this, 'Api', {
       config,
@@ -352,9 +352,13 @@ export class StatelessStack extends Stack {
    * docs); a Deny refuses every other principal of the account, since same-account identity
    * policies alone would otherwise suffice.
    */
-  private addBusPolicy(stateful: StatefulStack, producers: ReadonlyMap<System, readonly iam.IRole[]>): void {
+  private addBusPolicy(
+    stateful: StatefulStack,
+    producers: ReadonlyMap<System, readonly iam.IRole[]>,
+    replayPrincipals: readonly string[],
+  ): void {
     for (const [system, source] of Object.entries(Source) as [System, string][]) {
-      const roles = producers.get(system) ?? [];
+      const roles = [...(producers.get(system) ?? []).map((r) => r.roleArn), ...replayPrincipals];
       const sid = pascal(system);
       if (roles.length > 0) {
         new events.CfnEventBusPolicy(this, `BusPolicyAllow${sid}`, {
@@ -363,7 +367,7 @@ export class StatelessStack extends Stack {
           statement: new iam.PolicyStatement({
             sid: `Allow${sid}Producers`,
             effect: iam.Effect.ALLOW,
-            principals: roles.map((r) => new iam.ArnPrincipal(r.roleArn)),
+            principals: roles.map((arn) => new iam.ArnPrincipal(arn)),
             actions: ['events:PutEvents'],
             resources: [stateful.bus.eventBusArn],
             conditions: { 'ForAllValues:StringEquals': { 'events:source': [source] } },
@@ -381,9 +385,7 @@ export class StatelessStack extends Stack {
           resources: [stateful.bus.eventBusArn],
           conditions: {
             'ForAnyValue:StringEquals': { 'events:source': [source] },
-            ...(roles.length > 0
-              ? { ArnNotEquals: { 'aws:PrincipalArn': roles.map((r) => r.roleArn) } }
-              : {}),
+            ...(roles.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': roles } } : {}),
             BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
           },
         }).toStatementJson(),

@@ -463,3 +463,20 @@ describe('adding a plant', () => {
     });
   }, 120_000);
 });
+
+describe('replaying dead letters', () => {
+  it('lets the configured operator role publish every source, and nobody else beyond the owners', () => {
+    const operator = 'arn:aws:iam::123456789012:role/plantsync-operator';
+    const config = parseEnvironment({ ...loadEnvironment('dev'), replayPrincipalArns: [operator] });
+
+    const s = synthesize(appWithoutBundling(), config);
+
+    const denies = resourcesOf(s.stateless, 'AWS::Events::EventBusPolicy')
+      .map(
+        ([, p]) => p.Statement as { Effect: string; Condition: { ArnNotEquals?: Record<string, unknown[]> } },
+      )
+      .filter((statement) => statement.Effect === 'Deny');
+    expect(denies).toHaveLength(Object.keys(Source).length);
+    for (const deny of denies) expect(deny.Condition.ArnNotEquals?.['aws:PrincipalArn']).toContain(operator);
+  }, 120_000);
+});
