@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseMaintenancePlants } from '../../../functions/maintenance/config';
 import { RestTransport } from '../../../functions/maintenance/http';
 import { MaintainxClient } from '../../../functions/maintenance/maintainx/client';
@@ -243,5 +244,46 @@ describe('simulated MaintainX webhooks and technicians', () => {
     const request = mx.records.workRequests.find((r) => r.id === id);
     expect(request?.status).toBe('APPROVED');
     expect(mx.records.workOrders.find((w) => w.workRequestId === id)?.origin).toBe('work-request');
+  });
+});
+
+describe('simulated MaintainX webhook shapes', () => {
+  it('sends payloads with every field of the vendor example of their type', async () => {
+    const examples = JSON.parse(
+      readFileSync(new URL('../../fixtures/plant/maintainx-webhook-examples.json', import.meta.url), 'utf8'),
+    ) as Record<string, Record<string, unknown>>;
+    await start();
+    const response = await api('/workrequests', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'Noise at lathe', assetId: master.equipment[0]?.maintainxAssetId }),
+    });
+    const { id } = (await response.json()) as { id: number };
+    await clock.advance(20 * 60_000);
+    const wo = mx.records.workOrders.find((w) => w.workRequestId === id);
+    await api(`/workorders/${wo?.id}`, { method: 'PATCH', body: JSON.stringify({ priority: 'HIGH' }) });
+    await clock.advance(12 * 3_600_000);
+    await mx.webhooksIdle();
+
+    const seen = new Set<string>();
+    for (const request of webhooks.requests) {
+      const type = request.url.searchParams.get('event') ?? '';
+      const example = examples[type];
+      if (!example) continue;
+      seen.add(type);
+      const payload = JSON.parse(request.body) as Record<string, unknown>;
+      expect(Object.keys(payload).sort()).toEqual(expect.arrayContaining(Object.keys(example).sort()));
+      if (example.newWorkOrder) {
+        expect(Object.keys(payload.newWorkOrder as object)).toEqual(
+          expect.arrayContaining(Object.keys(example.newWorkOrder as object)),
+        );
+      }
+    }
+    expect([...seen].sort()).toEqual([
+      'NEW_WORK_ORDER',
+      'NEW_WORK_REQUEST',
+      'WORK_ORDER_CHANGE',
+      'WORK_ORDER_STATUS_CHANGE',
+      'WORK_REQUEST_STATUS_CHANGE',
+    ]);
   });
 });
