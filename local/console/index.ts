@@ -1,3 +1,4 @@
+export * from './console-command';
 export * from './data';
 export * from './fixture';
 export * from './overview';

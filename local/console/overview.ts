@@ -3,7 +3,7 @@
  * without any metrics backend. On AWS the same figures come from the plantsync CloudWatch metrics.
  */
 import type { Hop } from '../audit/hop';
-import type { FlowCounts, Kpi, KpiPoint, Overview, PlantFlows } from './data';
+import type { FlowCounts, Kpi, KpiPoint, Overview, PlantFlows, StuckOrder } from './data';
 
 const EMPTY: FlowCounts = {
   ordersReleased: 0,
@@ -199,4 +199,69 @@ export const overviewFromAudit = (hops: readonly Hop[], options: OverviewOptions
     },
   ];
   return { generatedAt: (options.now ?? new Date()).toISOString(), plants, kpis };
+};
+
+const ORDER_STATUS_AFTER: Readonly<Record<string, string | null>> = {
+  ProductionOrderReleased: 'AWAITING_ACK',
+  ProductionOrderChanged: 'AWAITING_ACK',
+  OrderAcknowledged: 'ACKNOWLEDGED',
+  OperationStarted: null,
+  OperationCompleted: null,
+  ProductionConfirmed: null,
+  ProductionOrderCancelled: null,
+};
+
+/** Who fixes an order stuck in each status (as the stuck-order sweeper says). */
+const STUCK_OWNER: Readonly<Record<string, { system: 'mes' | 'plantsync'; role: string }>> = {
+  AWAITING_ACK: { system: 'mes', role: 'MES administrator' },
+  ACKNOWLEDGED: { system: 'mes', role: 'production supervisor' },
+};
+
+/**
+ * Orders whose last order event left them waiting (released but not acknowledged, acknowledged but
+ * not started) for longer than `slaSeconds`, from the audit trail alone. A fallback for when the
+ * workflow table's stuck-order index is not at hand; the sweeper's view is the authoritative one.
+ */
+export const stuckOrdersFromAudit = (
+  hops: readonly Hop[],
+  options: { readonly now?: Date; readonly slaSeconds: number },
+): StuckOrder[] => {
+  const now = (options.now ?? new Date()).getTime();
+  const last = new Map<
+    string,
+    { plant: string; order: string; status: string | null; since: string; correlationId: string }
+  >();
+  const ordered = [...hops].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  for (const hop of ordered) {
+    if (hop.kind !== 'event-published' || hop.outcome !== 'ok' || !hop.plant || !hop.detailType) continue;
+    if (!(hop.detailType in ORDER_STATUS_AFTER)) continue;
+    const order = keyOf(hop, 'order');
+    if (!order) continue;
+    last.set(`${hop.plant}/${order}`, {
+      plant: hop.plant,
+      order,
+      status: ORDER_STATUS_AFTER[hop.detailType] ?? null,
+      since: hop.at,
+      correlationId: hop.correlationId,
+    });
+  }
+  return [...last.values()]
+    .flatMap((o) => {
+      const ageSeconds = Math.round((now - Date.parse(o.since)) / 1000);
+      if (!o.status || ageSeconds <= options.slaSeconds) return [];
+      const owner = STUCK_OWNER[o.status];
+      return [
+        {
+          plant: o.plant,
+          orderNumber: o.order,
+          status: o.status,
+          statusSince: o.since,
+          ageSeconds,
+          slaSeconds: options.slaSeconds,
+          ...(owner ? { owner } : {}),
+          correlationId: o.correlationId,
+        },
+      ];
+    })
+    .sort((a, b) => b.ageSeconds - a.ageSeconds);
 };

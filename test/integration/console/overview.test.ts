@@ -1,5 +1,5 @@
 import type { Hop } from '../../../local/audit';
-import { overviewFromAudit } from '../../../local/console/overview';
+import { overviewFromAudit, stuckOrdersFromAudit } from '../../../local/console/overview';
 
 const published = (detailType: string, at: string, keys: Hop['keys'], plant = '1010'): Hop => ({
   kind: 'event-published',
@@ -72,5 +72,40 @@ describe('overviewFromAudit', () => {
 
     expect(overview.plants).toEqual([]);
     expect(overview.kpis.find((k) => k.id === 'order-sync-latency')?.value).toBeNull();
+  });
+});
+
+describe('stuckOrdersFromAudit', () => {
+  const now = new Date('2026-11-25T08:00:00Z');
+
+  it('lists orders waiting past the SLA with the status they wait in and its owner, oldest first', () => {
+    const stuck = stuckOrdersFromAudit(
+      [
+        published('ProductionOrderReleased', '2026-11-25T07:00:00Z', order('1')),
+        published('ProductionOrderReleased', '2026-11-25T06:00:00Z', order('2')),
+        published('OrderAcknowledged', '2026-11-25T06:30:00Z', order('2')),
+        published('ProductionOrderReleased', '2026-11-25T07:59:00Z', order('3')),
+      ],
+      { now, slaSeconds: 900 },
+    );
+
+    expect(stuck.map((o) => [o.orderNumber, o.status, o.ageSeconds, o.owner?.role])).toEqual([
+      ['2', 'ACKNOWLEDGED', 5400, 'production supervisor'],
+      ['1', 'AWAITING_ACK', 3600, 'MES administrator'],
+    ]);
+  });
+
+  it('does not list orders that moved on to execution or were cancelled', () => {
+    const stuck = stuckOrdersFromAudit(
+      [
+        published('ProductionOrderReleased', '2026-11-25T06:00:00Z', order('1')),
+        published('ProductionConfirmed', '2026-11-25T06:10:00Z', order('1')),
+        published('ProductionOrderReleased', '2026-11-25T06:00:00Z', order('2')),
+        published('ProductionOrderCancelled', '2026-11-25T06:05:00Z', order('2')),
+      ],
+      { now, slaSeconds: 900 },
+    );
+
+    expect(stuck).toEqual([]);
   });
 });
