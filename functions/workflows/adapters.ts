@@ -4,10 +4,11 @@
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ownership } from '../../events';
+import { ownership, type System } from '../../events';
 import { loadConfig } from '../../shared/config';
 import { MetricUnit, metrics } from '../../shared/observability';
 import { EventPublisher } from '../../shared/publisher';
@@ -30,30 +31,48 @@ export const correlationRepository = (tableName: string): CorrelationRepository 
     ),
   );
 
-/** Publishes each event as the system that owns its type (the catalogue's ownership table). */
+/**
+ * Publishes each event as the system that owns its type (the catalogue's ownership table), one
+ * batch per owner: SyncExceptionRaised and drift events as plantsync, MaintenanceNotificationCreated
+ * as maintenance.
+ */
 export class OwnedEventSink implements EventSink {
-  private readonly publishers = new Map<string, EventPublisher>();
-  constructor(private readonly busName: string) {}
+  private readonly publishers = new Map<System, EventPublisher>();
+  constructor(
+    private readonly busName: string,
+    private readonly client?: Pick<EventBridgeClient, 'send'>,
+  ) {}
+
+  private publisherFor(system: System): EventPublisher {
+    let publisher = this.publishers.get(system);
+    if (!publisher) {
+      publisher = new EventPublisher({
+        busName: this.busName,
+        producer: { system, name: 'workflows' },
+        ...(this.client ? { client: this.client } : {}),
+      });
+      this.publishers.set(system, publisher);
+    }
+    return publisher;
+  }
 
   async publish(events: readonly EventToPublish[]): Promise<void> {
+    const byOwner = new Map<System, EventToPublish[]>();
     for (const event of events) {
       const system = ownership[event.detailType];
-      let publisher = this.publishers.get(system);
-      if (!publisher) {
-        publisher = new EventPublisher({ busName: this.busName, producer: { system, name: 'workflows' } });
-        this.publishers.set(system, publisher);
-      }
-      await publisher.publish([
-        {
+      byOwner.set(system, [...(byOwner.get(system) ?? []), event]);
+    }
+    for (const [system, owned] of byOwner)
+      await this.publisherFor(system).publish(
+        owned.map((event) => ({
           detailType: event.detailType,
           data: event.data,
           plant: event.plant,
           occurredAt: event.occurredAt,
           idempotencyKey: event.idempotencyKey,
           correlationId: event.correlationId,
-        },
-      ]);
-    }
+        })),
+      );
   }
 }
 
