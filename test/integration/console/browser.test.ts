@@ -128,6 +128,16 @@ describe('ops console in headless Chromium (fixture data)', () => {
     await shot('trace');
   });
 
+  it('traces an equipment across every flow that touched it, labelling each flow', async () => {
+    await open('trace/equipment%3A10000042');
+
+    expect(await page.locator('.correlations li').count()).toBe(2);
+    expect(await page.locator('#trace .banner.ok').textContent()).toContain('No hop failed');
+    const flows = await page.locator('.timeline tbody tr td:nth-child(3)').allTextContents();
+    expect(new Set(flows)).toEqual(new Set(['c1', 'c2']));
+    await shot('trace-equipment');
+  });
+
   it('shows a clear message for a key nothing was recorded for', async () => {
     await open('trace/4711');
 
