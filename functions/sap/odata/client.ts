@@ -1,3 +1,4 @@
+import { PermanentError } from '../../../shared/errors';
 import { backoffDelay, sleep as realSleep } from '../../../shared/retry';
 import type { AuthProvider } from './auth';
 import { errorForStatus, SapUnavailableError } from './errors';
@@ -102,7 +103,7 @@ export class ODataClient {
     let next: string | undefined = this.url(service, entitySet, { $format: 'json', ...query });
     for (let page = 0; next !== undefined; page++) {
       if (page >= maxPages)
-        throw new Error(`${service}/${entitySet}: more than ${maxPages} pages; narrow the query`);
+        throw new PermanentError(`${service}/${entitySet}: more than ${maxPages} pages; narrow the query`);
       const response = await this.request('GET', service, next);
       const body = (await response.json()) as { d: { results: T[]; __next?: string } | T[] };
       const d = body.d;

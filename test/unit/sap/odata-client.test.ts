@@ -1,4 +1,10 @@
-import { type AuthProvider, SecretAuthProvider } from '../../../functions/sap/odata/auth';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  type AuthProvider,
+  SecretAuthProvider,
+  secretsManagerLoader,
+} from '../../../functions/sap/odata/auth';
 import { ODataClient } from '../../../functions/sap/odata/client';
 import {
   SapAuthorizationError,
@@ -357,5 +363,24 @@ describe('authentication from Secrets Manager', () => {
     await expect(auth.authorization()).rejects.toThrow(
       'secret sap/s4h is not valid SAP credentials (check: password)',
     );
+  });
+});
+
+describe('Secrets Manager secret loader', () => {
+  it('reads a secret once and serves it from cache until the TTL passes', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: '{"type":"basic","username":"u","password":"p"}' });
+    let now = 0;
+    const load = secretsManagerLoader(new SecretsManagerClient({}), { ttlMs: 1000, now: () => now });
+
+    await load('sap/s4h');
+    await load('sap/s4h');
+    now = 2000;
+    await load('sap/s4h');
+
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    secrets.restore();
   });
 });
