@@ -83,6 +83,13 @@ export class ApiGatewayFront {
     this.meter.count('apigateway', `${route.method.httpMethod} ${route.method.path}`);
     const { method } = route;
 
+    if (
+      method.authorizationType === 'AWS_IAM' &&
+      !/^AWS4-HMAC-SHA256 Credential=/.test(header(req, 'authorization') ?? '')
+    ) {
+      this.meter.count('apigateway', 'policy violation: auth');
+      return reply(403, { message: 'Missing Authentication Token' });
+    }
     const apiKey = header(req, 'x-api-key');
     let plan: UsagePlanModel | undefined;
     if (method.apiKeyRequired) {
@@ -166,6 +173,14 @@ export class ApiGatewayFront {
       }
     }
 
+    if (method.mock) {
+      res.writeHead(method.mock.statusCode, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': randomUUID(),
+      });
+      res.end(method.mock.body);
+      return;
+    }
     const fn = method.functionArn ? this.lambda()?.get(method.functionArn) : undefined;
     if (!fn) return reply(500, { message: 'Internal server error' });
     const binary = api.binaryMediaTypes.some((t) => matchesMediaType(t, contentType));

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { localEnv } from './naming';
 
 /** How a state machine reaches a service over the AWS JSON protocol. */
 interface JsonService {
@@ -88,7 +89,7 @@ export function callAwsJson(
           'content-type': service.contentType,
           'x-amz-target': `${service.target}.${operation}`,
           'content-length': Buffer.byteLength(body),
-          authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${date}/us-east-1/${service.endpoint}/aws4_request, SignedHeaders=host, Signature=local`,
+          authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${date}/${localEnv.region}/${service.endpoint}/aws4_request, SignedHeaders=host, Signature=local`,
         },
       },
       (res) => {

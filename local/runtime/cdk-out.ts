@@ -21,6 +21,8 @@ export interface LoadedStack {
   /** The artifact id in manifest.json (also the CloudFormation stack name unless overridden). */
   readonly id: string;
   readonly stackName: string;
+  /** The region the stack is pinned to (`aws://account/region` in the manifest), if concrete. */
+  readonly region?: string;
   readonly template: CfnTemplate;
   /** Asset id (the hash CDK writes into Code.S3Key) → absolute folder or file path in cdk.out. */
   readonly assets: ReadonlyMap<string, string>;
@@ -28,6 +30,7 @@ export interface LoadedStack {
 
 interface ManifestArtifact {
   type: string;
+  environment?: string;
   properties?: { templateFile?: string; stackName?: string; file?: string };
   dependencies?: string[];
 }
@@ -64,7 +67,14 @@ export function readCloudAssembly(cdkOut: string): LoadedStack[] {
         if (path) assets.set(assetId, join(cdkOut, path));
       }
     }
-    return { id, stackName: artifact.properties?.stackName ?? id, template, assets };
+    const region = /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(artifact.environment ?? '')?.[1];
+    return {
+      id,
+      stackName: artifact.properties?.stackName ?? id,
+      ...(region && region !== 'unknown-region' ? { region } : {}),
+      template,
+      assets,
+    };
   });
 }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
@@ -11,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { freePort } from './http';
 import type { TableModel } from './model';
-import { LOCAL_REGION } from './naming';
+import { localEnv } from './naming';
 
 /** DynamoDB Local accepts only alphanumeric access key ids; the proxy presents this one upstream. */
 export const DYNAMODB_LOCAL_KEY = 'plantsynclocal';
@@ -48,7 +49,8 @@ export async function startDynamoDbLocal(log: (line: string) => void): Promise<D
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: mkdtempSync(join(tmpdir(), 'plantsync-dynamodb-')) },
   );
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {
@@ -92,7 +94,7 @@ export async function startDynamoDbLocal(log: (line: string) => void): Promise<D
 export function adminClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
-    region: LOCAL_REGION,
+    region: localEnv.region,
     credentials: { accessKeyId: DYNAMODB_LOCAL_KEY, secretAccessKey: 'local' },
   });
 }
@@ -115,13 +117,24 @@ export async function createTables(endpoint: string, tables: readonly TableModel
           ...(throughput ? { ProvisionedThroughput: throughput } : {}),
           ...(t.globalSecondaryIndexes.length > 0
             ? {
+                // Only the CreateTable fields: global tables carry per-index write settings of their own.
                 GlobalSecondaryIndexes: t.globalSecondaryIndexes.map((g) => ({
-                  ...g,
+                  IndexName: g.IndexName,
+                  KeySchema: g.KeySchema,
+                  Projection: g.Projection,
                   ...(onDemand ? {} : { ProvisionedThroughput: g.ProvisionedThroughput ?? throughput }),
                 })),
               }
             : {}),
-          ...(t.localSecondaryIndexes.length > 0 ? { LocalSecondaryIndexes: t.localSecondaryIndexes } : {}),
+          ...(t.localSecondaryIndexes.length > 0
+            ? {
+                LocalSecondaryIndexes: t.localSecondaryIndexes.map((l) => ({
+                  IndexName: l.IndexName,
+                  KeySchema: l.KeySchema,
+                  Projection: l.Projection,
+                })),
+              }
+            : {}),
           ...(t.streamViewType
             ? { StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType } }
             : {}),

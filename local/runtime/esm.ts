@@ -7,7 +7,7 @@ import {
 import type { LambdaService } from './lambda';
 import type { Meter } from './metering';
 import type { EventSourceMappingModel, QueueModel } from './model';
-import { LOCAL_REGION } from './naming';
+import { localEnv } from './naming';
 
 /**
  * An SQS event source mapping: pollers receive batches, invoke the function synchronously and delete
@@ -177,7 +177,7 @@ export class SqsEventSourceMapping {
       ...(m.MD5OfMessageAttributes ? { md5OfMessageAttributes: m.MD5OfMessageAttributes } : {}),
       eventSource: 'aws:sqs',
       eventSourceARN: this.queue.arn,
-      awsRegion: LOCAL_REGION,
+      awsRegion: localEnv.region,
     };
   }
 

@@ -5,8 +5,8 @@ import {
   generatedName,
   LOCAL_ACCOUNT,
   LOCAL_PARTITION,
-  LOCAL_REGION,
   LOCAL_URL_SUFFIX,
+  localEnv,
   shortHash,
   uuidFrom,
 } from './naming';
@@ -30,6 +30,7 @@ const NAME_PROPERTY: Record<string, [string, number]> = {
   'AWS::IAM::ManagedPolicy': ['ManagedPolicyName', 128],
   'AWS::SQS::Queue': ['QueueName', 80],
   'AWS::DynamoDB::Table': ['TableName', 255],
+  'AWS::DynamoDB::GlobalTable': ['TableName', 255],
   'AWS::Events::EventBus': ['Name', 256],
   'AWS::Events::Rule': ['Name', 64],
   'AWS::Events::Archive': ['ArchiveName', 48],
@@ -161,6 +162,11 @@ export class TemplateResolver {
         Arn: () => arn.table(name()),
         StreamArn: () => `${arn.table(name())}/stream/2026-01-01T00:00:00.000`,
       },
+      'AWS::DynamoDB::GlobalTable': {
+        Arn: () => arn.table(name()),
+        StreamArn: () => `${arn.table(name())}/stream/2026-01-01T00:00:00.000`,
+        TableId: () => uuidFrom(seed),
+      },
       'AWS::Events::EventBus': { Arn: () => arn.bus(name()), Name: name },
       'AWS::Events::Rule': {
         Arn: () => {
@@ -184,7 +190,7 @@ export class TemplateResolver {
         Value: () => this.resolve(stack, resource?.Properties?.Value, seed),
       },
       'AWS::CloudWatch::Alarm': {
-        Arn: () => `arn:aws:cloudwatch:${LOCAL_REGION}:${LOCAL_ACCOUNT}:alarm:${name()}`,
+        Arn: () => `arn:aws:cloudwatch:${localEnv.region}:${LOCAL_ACCOUNT}:alarm:${name()}`,
       },
     };
     const getter = table[type]?.[attr];
@@ -303,7 +309,7 @@ export class TemplateResolver {
         return this.resolveInner(found.stack, found.value, subject);
       }
       case 'Fn::GetAZs':
-        return [`${LOCAL_REGION}a`, `${LOCAL_REGION}b`, `${LOCAL_REGION}c`];
+        return [`${localEnv.region}a`, `${localEnv.region}b`, `${localEnv.region}c`];
       case 'Fn::Base64':
         return Buffer.from(String(r(arg))).toString('base64');
       case 'Fn::ToJsonString':
@@ -323,7 +329,7 @@ export class TemplateResolver {
   private refOf(stack: LoadedStack, name: string, subject: string): unknown {
     switch (name) {
       case 'AWS::Region':
-        return LOCAL_REGION;
+        return localEnv.region;
       case 'AWS::AccountId':
         return LOCAL_ACCOUNT;
       case 'AWS::Partition':
@@ -333,7 +339,7 @@ export class TemplateResolver {
       case 'AWS::StackName':
         return stack.stackName;
       case 'AWS::StackId':
-        return `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stack/${stack.stackName}/${uuidFrom(stack.stackName)}`;
+        return `arn:aws:cloudformation:${localEnv.region}:${LOCAL_ACCOUNT}:stack/${stack.stackName}/${uuidFrom(stack.stackName)}`;
       case 'AWS::NoValue':
         return NO_VALUE;
       case 'AWS::NotificationARNs':

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { LAMBDA_WORKER_SOURCE } from './lambda-worker';
 import type { Meter } from './metering';
 import type { FunctionModel } from './model';
-import { LOCAL_REGION } from './naming';
+import { localEnv } from './naming';
 
 export interface LambdaError {
   readonly errorType: string;
@@ -194,8 +194,8 @@ export class LocalFunction {
       TZ: ':UTC',
       ...model.environment,
       ...this.options.baseEnvironment,
-      AWS_REGION: LOCAL_REGION,
-      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_REGION: localEnv.region,
+      AWS_DEFAULT_REGION: localEnv.region,
       AWS_ACCESS_KEY_ID: model.name,
       AWS_SECRET_ACCESS_KEY: 'local-secret-not-checked',
       AWS_LAMBDA_FUNCTION_NAME: model.name,

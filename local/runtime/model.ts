@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CfnResource, LoadedStack } from './cdk-out';
 import type { PolicyStatement } from './iam';
@@ -20,6 +20,17 @@ export interface AppModel {
   readonly apis: RestApiModel[];
   readonly secrets: SecretModel[];
   readonly topics: { name: string; arn: string }[];
+  readonly schedules: ScheduleModel[];
+}
+
+/** An EventBridge Scheduler schedule (or a scheduled rule target) the runtime fires itself. */
+export interface ScheduleModel {
+  readonly id: string;
+  readonly name: string;
+  readonly expression: string;
+  readonly timezone?: string;
+  readonly enabled: boolean;
+  readonly target: { Arn: string; Input?: string; RoleArn?: string };
 }
 
 export interface FunctionModel {
@@ -138,6 +149,8 @@ export interface ApiMethodModel {
   readonly requestParameters: Record<string, boolean>;
   readonly requestModels: Record<string, unknown>;
   readonly throttle?: { rateLimit?: number; burstLimit?: number };
+  /** A MOCK integration's response (the request template's statusCode picks the integration response). */
+  readonly mock?: { statusCode: number; body: string };
 }
 
 export interface UsagePlanModel {
@@ -259,13 +272,38 @@ const PROPERTIES: Record<string, { h: string[]; r: string[] }> = {
       'OnDemandThroughput',
     ],
   },
+  'AWS::DynamoDB::GlobalTable': {
+    h: [
+      'TableName',
+      'KeySchema',
+      'AttributeDefinitions',
+      'GlobalSecondaryIndexes',
+      'LocalSecondaryIndexes',
+      'BillingMode',
+      'TimeToLiveSpecification',
+    ],
+    r: [
+      'Replicas',
+      'StreamSpecification',
+      'SSESpecification',
+      'WriteProvisionedThroughputSettings',
+      'WriteOnDemandThroughputSettings',
+      'WarmThroughput',
+      'MultiRegionConsistency',
+      'GlobalTableWitnesses',
+    ],
+  },
   'AWS::Events::EventBus': {
     h: ['Name'],
     r: ['Description', 'DeadLetterConfig', 'KmsKeyIdentifier', 'Policy', 'Tags'],
   },
   'AWS::Events::Rule': {
     h: ['EventBusName', 'EventPattern', 'State', 'Targets', 'Name', 'ScheduleExpression'],
-    r: ['Description', 'RoleArn'],
+    r: ['Description', 'RoleArn', 'Tags'],
+  },
+  'AWS::Scheduler::Schedule': {
+    h: ['ScheduleExpression', 'ScheduleExpressionTimezone', 'Target', 'State', 'Name'],
+    r: ['Description', 'FlexibleTimeWindow', 'GroupName', 'StartDate', 'EndDate', 'KmsKeyArn'],
   },
   'AWS::Events::Archive': {
     h: ['ArchiveName', 'SourceArn', 'EventPattern', 'RetentionDays'],
@@ -275,6 +313,7 @@ const PROPERTIES: Record<string, { h: string[]; r: string[] }> = {
     h: [
       'DefinitionString',
       'Definition',
+      'DefinitionS3Location',
       'DefinitionSubstitutions',
       'RoleArn',
       'StateMachineName',
@@ -366,6 +405,10 @@ const RECORDED_TYPES: Record<string, string> = {
   'AWS::ApiGateway::GatewayResponse': 'custom gateway responses are not applied',
   'AWS::SSM::Parameter': 'parameters resolve in references only; there is no SSM API locally',
   'AWS::Scheduler::ScheduleGroup': 'recorded only',
+  'AWS::EventSchemas::Registry':
+    'schema registry is documentation; publishers validate against the catalogue',
+  'AWS::EventSchemas::Schema': 'schema registry is documentation; publishers validate against the catalogue',
+  'AWS::EventSchemas::Discoverer': 'schema discovery is not run',
   'AWS::XRay::Group': 'observability only: recorded, not evaluated',
 };
 
@@ -388,6 +431,7 @@ export function buildModel(resolver: TemplateResolver, report: StartupReport, cd
     apis: [],
     secrets: [],
     topics: [],
+    schedules: [],
   };
   const invokeConfigs: { fn: string; props: Props }[] = [];
   const policies: { roles: string[]; statements: PolicyStatement[] }[] = [];
@@ -468,6 +512,7 @@ export function buildModel(resolver: TemplateResolver, report: StartupReport, cd
           });
           break;
         case 'AWS::DynamoDB::Table':
+        case 'AWS::DynamoDB::GlobalTable':
           model.tables.push(tableModel(subject, name(), props));
           break;
         case 'AWS::Lambda::EventSourceMapping': {
@@ -529,7 +574,7 @@ export function buildModel(resolver: TemplateResolver, report: StartupReport, cd
           break;
         }
         case 'AWS::StepFunctions::StateMachine': {
-          const definition = stateMachineDefinition(props, subject, report);
+          const definition = stateMachineDefinition(props, subject, report, stack, cdkOut);
           if (!definition) break;
           model.stateMachines.push({
             id: subject,
@@ -538,6 +583,24 @@ export function buildModel(resolver: TemplateResolver, report: StartupReport, cd
             roleArn: String(props.RoleArn ?? ''),
             type: String(props.StateMachineType ?? 'STANDARD'),
             definition,
+          });
+          break;
+        }
+        case 'AWS::Scheduler::Schedule': {
+          const target = (props.Target ?? {}) as { Arn?: string; Input?: string; RoleArn?: string };
+          model.schedules.push({
+            id: subject,
+            name: String(props.Name ?? logicalId),
+            expression: String(props.ScheduleExpression ?? ''),
+            ...(props.ScheduleExpressionTimezone
+              ? { timezone: String(props.ScheduleExpressionTimezone) }
+              : {}),
+            enabled: props.State !== 'DISABLED',
+            target: {
+              Arn: String(target.Arn ?? ''),
+              ...(target.Input !== undefined ? { Input: String(target.Input) } : {}),
+              ...(target.RoleArn ? { RoleArn: String(target.RoleArn) } : {}),
+            },
           });
           break;
         }
@@ -688,16 +751,28 @@ function tableModel(id: string, name: string, props: Props): TableModel {
   };
 }
 
-function stateMachineDefinition(props: Props, subject: string, report: StartupReport) {
+function stateMachineDefinition(
+  props: Props,
+  subject: string,
+  report: StartupReport,
+  stack: LoadedStack,
+  cdkOut: string,
+) {
   let text: string;
+  const location = props.DefinitionS3Location as { Key?: string } | undefined;
   if (typeof props.DefinitionString === 'string') text = props.DefinitionString;
   else if (props.Definition && typeof props.Definition === 'object') text = JSON.stringify(props.Definition);
-  else {
-    report.add(
-      'unsupported',
-      subject,
-      'state machine has no inline definition (DefinitionS3Location is not read)',
-    );
+  else if (location?.Key) {
+    // CDK uploads file definitions as assets: the S3 key is `<asset id>.json`, the file is in cdk.out.
+    const assetId = location.Key.replace(/\.json$/, '');
+    const path = stack.assets.get(assetId) ?? join(cdkOut, `asset.${location.Key}`);
+    if (!existsSync(path)) {
+      report.add('unsupported', subject, `definition asset ${location.Key} is missing from cdk.out`);
+      return undefined;
+    }
+    text = readFileSync(path, 'utf8');
+  } else {
+    report.add('unsupported', subject, 'state machine has no definition the runtime can read');
     return undefined;
   }
   const substitutions = (props.DefinitionSubstitutions ?? {}) as Record<string, unknown>;
@@ -807,7 +882,16 @@ class ApiCollector {
       const methods = this.of('AWS::ApiGateway::Method')
         .filter((m) => String(m.props.RestApiId) === apiId)
         .map((m): ApiMethodModel => {
-          const integration = (m.props.Integration ?? {}) as { Type?: string; Uri?: string };
+          const integration = (m.props.Integration ?? {}) as {
+            Type?: string;
+            Uri?: string;
+            RequestTemplates?: Record<string, string>;
+            IntegrationResponses?: {
+              StatusCode?: string;
+              SelectionPattern?: string;
+              ResponseTemplates?: Record<string, string>;
+            }[];
+          };
           const fnArn = /functions\/(arn:aws:lambda:[^/]+)\/invocations/.exec(
             String(integration.Uri ?? ''),
           )?.[1];
@@ -822,7 +906,13 @@ class ApiCollector {
           const path = this.pathOf(String(m.props.ResourceId)) || '/';
           const httpMethod = String(m.props.HttpMethod);
           const authorizationType = String(m.props.AuthorizationType ?? 'NONE');
-          if (authorizationType !== 'NONE') {
+          if (authorizationType === 'AWS_IAM') {
+            this.report.add(
+              'differs',
+              `API ${httpMethod} ${path}`,
+              'AWS_IAM: a SigV4 Authorization header is required but not verified',
+            );
+          } else if (authorizationType !== 'NONE') {
             this.report.add(
               'unsupported',
               `API ${httpMethod} ${path}`,
@@ -830,7 +920,26 @@ class ApiCollector {
             );
           }
           const type = String(integration.Type ?? 'MOCK');
-          if (httpMethod !== 'OPTIONS' && (type !== 'AWS_PROXY' || !fnArn)) {
+          let mock: { statusCode: number; body: string } | undefined;
+          if (type === 'MOCK') {
+            const template = integration.RequestTemplates?.['application/json'] ?? '';
+            const requested = /"statusCode"\s*:\s*(\d{3})/.exec(template)?.[1];
+            const responses = integration.IntegrationResponses ?? [];
+            const chosen =
+              responses.find((r) => r.StatusCode === requested) ??
+              responses.find((r) => !r.SelectionPattern) ??
+              responses[0];
+            mock = {
+              statusCode: Number(chosen?.StatusCode ?? requested ?? 200),
+              body: chosen?.ResponseTemplates?.['application/json'] ?? '',
+            };
+            this.report.add(
+              'differs',
+              `API ${httpMethod} ${path}`,
+              'MOCK integration: response templates are returned as written (VTL is not evaluated)',
+            );
+          }
+          if (httpMethod !== 'OPTIONS' && type !== 'MOCK' && (type !== 'AWS_PROXY' || !fnArn)) {
             this.report.add(
               'unsupported',
               `API ${httpMethod} ${path}`,
@@ -845,6 +954,7 @@ class ApiCollector {
             path,
             ...(fnArn ? { functionArn: fnArn } : {}),
             integrationType: type,
+            ...(mock ? { mock } : {}),
             apiKeyRequired: m.props.ApiKeyRequired === true || m.props.ApiKeyRequired === 'true',
             authorizationType,
             validateBody: Boolean(

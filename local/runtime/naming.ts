@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 
-export const LOCAL_REGION = 'us-east-1';
+/**
+ * The region local ARNs and clients use. It follows the stacks' environment when the app pins one
+ * (CDK then writes the region literally into ARNs), so grants and references keep matching.
+ */
+export const localEnv = { region: 'us-east-1' };
+
+export function setLocalRegion(region: string): void {
+  localEnv.region = region;
+}
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_PARTITION = 'aws';
 export const LOCAL_URL_SUFFIX = 'amazonaws.com';
@@ -18,25 +26,25 @@ export function generatedName(stackName: string, logicalId: string, maxLength: n
 }
 
 export const arn = {
-  lambda: (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`,
+  lambda: (name: string) => `arn:aws:lambda:${localEnv.region}:${LOCAL_ACCOUNT}:function:${name}`,
   role: (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`,
-  sqs: (name: string) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`,
-  table: (name: string) => `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`,
-  bus: (name: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`,
+  sqs: (name: string) => `arn:aws:sqs:${localEnv.region}:${LOCAL_ACCOUNT}:${name}`,
+  table: (name: string) => `arn:aws:dynamodb:${localEnv.region}:${LOCAL_ACCOUNT}:table/${name}`,
+  bus: (name: string) => `arn:aws:events:${localEnv.region}:${LOCAL_ACCOUNT}:event-bus/${name}`,
   rule: (bus: string, name: string) =>
-    `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`,
-  archive: (name: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:archive/${name}`,
-  stateMachine: (name: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`,
+    `arn:aws:events:${localEnv.region}:${LOCAL_ACCOUNT}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`,
+  archive: (name: string) => `arn:aws:events:${localEnv.region}:${LOCAL_ACCOUNT}:archive/${name}`,
+  stateMachine: (name: string) => `arn:aws:states:${localEnv.region}:${LOCAL_ACCOUNT}:stateMachine:${name}`,
   execution: (machine: string, name: string) =>
-    `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${machine}:${name}`,
-  logGroup: (name: string) => `arn:aws:logs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:log-group:${name}:*`,
-  topic: (name: string) => `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`,
+    `arn:aws:states:${localEnv.region}:${LOCAL_ACCOUNT}:execution:${machine}:${name}`,
+  logGroup: (name: string) => `arn:aws:logs:${localEnv.region}:${LOCAL_ACCOUNT}:log-group:${name}:*`,
+  topic: (name: string) => `arn:aws:sns:${localEnv.region}:${LOCAL_ACCOUNT}:${name}`,
   secret: (name: string) =>
-    `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${name}-${shortHash(name, 6)}`,
-  kmsKey: (id: string) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${id}`,
+    `arn:aws:secretsmanager:${localEnv.region}:${LOCAL_ACCOUNT}:secret:${name}-${shortHash(name, 6)}`,
+  kmsKey: (id: string) => `arn:aws:kms:${localEnv.region}:${LOCAL_ACCOUNT}:key/${id}`,
   ssmParameter: (name: string) =>
-    `arn:aws:ssm:${LOCAL_REGION}:${LOCAL_ACCOUNT}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
-  executeApi: (apiId: string) => `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${apiId}`,
+    `arn:aws:ssm:${localEnv.region}:${LOCAL_ACCOUNT}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+  executeApi: (apiId: string) => `arn:aws:execute-api:${localEnv.region}:${LOCAL_ACCOUNT}:${apiId}`,
 };
 
 /** The resource name at the end of an ARN (`function:NAME`, `table/NAME`, `:NAME`). */

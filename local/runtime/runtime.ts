@@ -17,7 +17,7 @@ import { TemplateResolver } from './intrinsics';
 import { LambdaService } from './lambda';
 import { Meter } from './metering';
 import { type AppModel, buildModel, type RuleModel } from './model';
-import { LOCAL_ACCOUNT, LOCAL_REGION, nameFromArn } from './naming';
+import { LOCAL_ACCOUNT, localEnv, nameFromArn, setLocalRegion } from './naming';
 import { classifyDynamoDb, classifySqs, denyJson, denySqs, startAuthorizingProxy } from './proxy';
 import { StartupReport } from './report';
 import { notEmulatedHandler, secretsHandler } from './secrets';
@@ -81,7 +81,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const meter = new Meter();
   const iam = new IamAuthorizer(log);
   const closers: (() => Promise<unknown>)[] = [];
-  const stack = readCloudAssembly(options.cdkOut);
+  const stacks = readCloudAssembly(options.cdkOut);
+  const regions = new Set(stacks.map((s) => s.region).filter((r): r is string => r !== undefined));
+  if (regions.size > 1)
+    report.add('differs', 'cdk.out', `stacks span regions ${[...regions].join(', ')}; all run in one`);
+  setLocalRegion([...regions][0] ?? 'us-east-1');
 
   try {
     // Emulators and fronts first: references resolve to their URLs.
@@ -132,7 +136,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const notEmulated = await serve(notEmulatedHandler(log, meter));
 
     const resolver = new TemplateResolver(
-      stack,
+      stacks,
       { sqsBaseUrl: sqsProxy.url, apiBaseUrl: apiServer.url },
       report,
     );
@@ -163,7 +167,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const bridge: LocalEventBridge = new LocalEventBridge({
       account: LOCAL_ACCOUNT,
-      region: LOCAL_REGION,
+      region: localEnv.region,
       ...(options.eventRetryDelayMs ? { retryDelayMs: options.eventRetryDelayMs } : {}),
       deliver: async (target: Target, payload: string, meta: DeliveryMeta) => {
         const targetArn = target.Arn;
@@ -253,6 +257,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const bus of app.buses) bridge.createEventBus(bus.name);
     const timers: NodeJS.Timeout[] = [];
     for (const rule of app.rules) installRule(bridge, rule, report, routeToArn, timers, log);
+    for (const schedule of app.schedules) {
+      const fire = () => {
+        const executionId = crypto.randomUUID();
+        const input = (schedule.target.Input ?? '{}')
+          .replaceAll('<aws.scheduler.execution-id>', executionId)
+          .replaceAll('<aws.scheduler.scheduled-time>', new Date().toISOString())
+          .replaceAll(
+            '<aws.scheduler.schedule-arn>',
+            `arn:aws:scheduler:${localEnv.region}:${LOCAL_ACCOUNT}:schedule/default/${schedule.name}`,
+          )
+          .replaceAll('<aws.scheduler.attempt-number>', '1');
+        routeToArn(schedule.target.Arn, input).catch((e: unknown) =>
+          log(`schedule ${schedule.name}: ${String(e)}`),
+        );
+      };
+      startSchedule(schedule.id, schedule.expression, schedule.enabled, fire, report, timers);
+    }
     closers.push(async () => {
       for (const t of timers) clearInterval(t);
     });
@@ -360,7 +381,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       eventBridge: bridge,
       startupMs,
       clientEnvironment: () => ({
-        AWS_REGION: LOCAL_REGION,
+        AWS_REGION: localEnv.region,
         AWS_ACCESS_KEY_ID: 'plantsync-local-operator',
         AWS_SECRET_ACCESS_KEY: 'local',
         ...endpointsForFunctions,
@@ -420,47 +441,25 @@ function installRule(
   log: (line: string) => void,
 ): void {
   if (rule.scheduleExpression) {
-    const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(rule.scheduleExpression);
-    if (!rate) {
-      report.add(
-        'unsupported',
-        rule.id,
-        `schedule ${rule.scheduleExpression} is not run (only rate() schedules are)`,
-      );
-      return;
-    }
-    report.add(
-      'differs',
-      rule.id,
-      `schedule ${rule.scheduleExpression} runs from start-up, not on wall-clock boundaries`,
-    );
-    if (rule.state !== 'ENABLED') return;
-    const unit = (rate[2] as string).startsWith('minute')
-      ? 60_000
-      : (rate[2] as string).startsWith('hour')
-        ? 3_600_000
-        : 86_400_000;
-    const period = Math.min(2_147_483_647, Number(rate[1]) * unit);
-    timers.push(
-      setInterval(() => {
-        const event = {
-          version: '0',
-          id: crypto.randomUUID(),
-          'detail-type': 'Scheduled Event',
-          source: 'aws.events',
-          account: LOCAL_ACCOUNT,
-          time: `${new Date().toISOString().slice(0, 19)}Z`,
-          region: LOCAL_REGION,
-          resources: [rule.arn],
-          detail: {},
-        };
-        for (const target of rule.targets) {
-          route(target.Arn, target.Input ?? JSON.stringify(event)).catch((e: unknown) =>
-            log(`scheduled rule ${rule.name} → ${target.Arn}: ${String(e)}`),
-          );
-        }
-      }, period),
-    );
+    const fire = () => {
+      const event = {
+        version: '0',
+        id: crypto.randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: LOCAL_ACCOUNT,
+        time: `${new Date().toISOString().slice(0, 19)}Z`,
+        region: localEnv.region,
+        resources: [rule.arn],
+        detail: {},
+      };
+      for (const target of rule.targets) {
+        route(target.Arn, target.Input ?? JSON.stringify(event)).catch((e: unknown) =>
+          log(`scheduled rule ${rule.name} → ${target.Arn}: ${String(e)}`),
+        );
+      }
+    };
+    startSchedule(rule.id, rule.scheduleExpression, rule.state === 'ENABLED', fire, report, timers);
     return;
   }
   if (!rule.eventPattern) {
@@ -480,6 +479,31 @@ function installRule(
   } catch (error) {
     report.add('unsupported', rule.id, `rule rejected by the local bus: ${String(error)}`);
   }
+}
+
+/** Fires `rate()` schedules from start-up; other expressions are reported, not run. */
+function startSchedule(
+  subject: string,
+  expression: string,
+  enabled: boolean,
+  fire: () => void,
+  report: StartupReport,
+  timers: NodeJS.Timeout[],
+): void {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!rate) {
+    report.add(
+      'unsupported',
+      subject,
+      `schedule ${expression} is not fired locally (only rate() is); start its target by hand`,
+    );
+    return;
+  }
+  report.add('differs', subject, `schedule ${expression} fires from start-up, not on wall-clock boundaries`);
+  if (!enabled) return;
+  const unit = rate[2] as string;
+  const ms = unit.startsWith('minute') ? 60_000 : unit.startsWith('hour') ? 3_600_000 : 86_400_000;
+  timers.push(setInterval(fire, Math.min(2_147_483_647, Number(rate[1]) * ms)));
 }
 
 /** Differences that hold for every app, listed once at start-up. */

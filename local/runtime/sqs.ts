@@ -1,7 +1,7 @@
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import type { QueueModel } from './model';
-import { LOCAL_REGION } from './naming';
+import { localEnv } from './naming';
 
 export interface SqsEmulator {
   readonly url: string;
@@ -10,7 +10,7 @@ export interface SqsEmulator {
 
 /** fauxqs (SQS emulator) bound to 127.0.0.1 on an ephemeral port, state in memory. */
 export async function startSqsEmulator(): Promise<SqsEmulator> {
-  const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+  const app = buildApp({ logger: false, defaultRegion: localEnv.region });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: address.replace('localhost', '127.0.0.1'), stop: () => app.close() };
 }
@@ -18,7 +18,7 @@ export async function startSqsEmulator(): Promise<SqsEmulator> {
 export function sqsClient(endpoint: string, accessKeyId = 'plantsync-local-admin'): SQSClient {
   return new SQSClient({
     endpoint,
-    region: LOCAL_REGION,
+    region: localEnv.region,
     credentials: { accessKeyId, secretAccessKey: 'local' },
   });
 }
