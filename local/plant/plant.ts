@@ -1,4 +1,5 @@
 import { RealtimeSimClock, type SimClock } from './clock';
+import { SimulatedGenericMaintenance } from './maintenance-generic';
 import { SimulatedMaintainx, type TechnicianSettings } from './maintenance-maintainx';
 import {
   generateMasterData,
@@ -70,6 +71,8 @@ export interface SimulatedPlant {
   readonly sap: SimulatedSap;
   readonly mes: ReadonlyMap<string, SimulatedMes>;
   readonly maintainx: SimulatedMaintainx | undefined;
+  /** The generic REST maintenance tool of each plant on `generic-rest` (mapping: `genericMappingFor(url)`). */
+  readonly generic: ReadonlyMap<string, SimulatedGenericMaintenance>;
   /** Where plantsync must call each system (put these into the platform's configuration). */
   readonly urls: {
     readonly sapOdata: string;
@@ -143,10 +146,23 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
       started.push(maintainx);
     }
 
+    const generic = new Map<string, SimulatedGenericMaintenance>();
+    for (const p of options.plants.filter((x) => x.maintenance.platform === 'generic-rest')) {
+      const tool = await new SimulatedGenericMaintenance({
+        seed: options.seed,
+        clock,
+        master: masterData.get(p.code) as SimPlantMasterData,
+      }).start();
+      started.push(tool);
+      generic.set(p.code, tool);
+    }
+
     const maintenance: Record<string, string> = {};
     for (const p of options.plants) {
       if (p.maintenance.platform === 'maintainx' && maintainx) maintenance[p.code] = maintainx.url;
       if (p.maintenance.platform === 'sap-pm') maintenance[p.code] = sap.odataUrl;
+      const tool = generic.get(p.code);
+      if (tool) maintenance[p.code] = tool.url;
     }
     const plant: SimulatedPlant = {
       seed: options.seed,
@@ -155,6 +171,7 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
       sap,
       mes,
       maintainx,
+      generic,
       urls: {
         sapOdata: sap.odataUrl,
         sapToken: sap.tokenUrl,

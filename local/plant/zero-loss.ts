@@ -107,6 +107,16 @@ export const checkZeroLoss = (plant: SimulatedPlant, options: ZeroLossOptions = 
       ...(r.equipmentId ? { equipment: r.equipmentId } : {}),
       ...(r.externalReference ? { externalReference: r.externalReference } : {}),
     })),
+    ...[...plant.generic].flatMap(([code, tool]) =>
+      tool.records.records
+        .filter((r) => r.type === 'request')
+        .map((r) => ({
+          plant: code,
+          equipment: r.asset.tag,
+          createdAt: Date.parse(r.createdAt),
+          ...(r.externalRef ? { externalReference: r.externalRef } : {}),
+        })),
+    ),
   ];
   const incidents = [...plant.mes.values()]
     .flatMap((m) => m.records.incidents)
@@ -123,7 +133,7 @@ export const checkZeroLoss = (plant: SimulatedPlant, options: ZeroLossOptions = 
           incident.downtimeIds.some((id) => n.externalReference?.includes(id))) ||
         (n.plant === incident.plant &&
           n.equipment === incident.equipmentId &&
-          n.createdAt >= incident.startedAt &&
+          n.createdAt >= Math.floor(incident.startedAt / 1000) * 1000 &&
           n.createdAt < next),
     );
     if (matched.length === 0) incidentsWithoutNotification.push(incident);
@@ -134,7 +144,9 @@ export const checkZeroLoss = (plant: SimulatedPlant, options: ZeroLossOptions = 
   // 4. duplicates in every target system
   const duplicates = {
     sap: sap.duplicates.reduce((sum, d) => sum + d.ids.length - 1, 0),
-    maintenance: plant.maintainx?.records.duplicates.length ?? 0,
+    maintenance:
+      (plant.maintainx?.records.duplicates.length ?? 0) +
+      [...plant.generic.values()].reduce((sum, t) => sum + t.records.duplicates.length, 0),
   };
   const mesResends = [...plant.mes.values()].reduce((sum, m) => sum + m.records.duplicateOrders, 0);
 
