@@ -4,15 +4,13 @@
  * (.plantsync/local/endpoints.json) and the audit trail (.plantsync/local/audit.jsonl, re-read on each
  * request so a running scenario shows up). `--demo` serves the fixture plant instead.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { resolveTarget } from '../../cli/endpoints';
 import type { Io } from '../../cli/io';
 import { DeadLetterOperations } from '../../cli/ops/dlq';
-import { AUDIT_FILE, readAuditFile } from '../audit/jsonl';
-import { MemoryAuditStore } from '../audit/store';
+import { AUDIT_FILE, AuditFileFollower } from '../audit/jsonl';
 import { type ConsoleData, liveConsoleData } from './data';
 import { fixtureConsoleData } from './fixture';
 import { overviewFromAudit, stuckOrdersFromAudit } from './overview';
@@ -40,8 +38,8 @@ export const localRuntimeConsoleData = (
   now: () => Date = () => new Date(),
 ): ConsoleData => {
   const sqs = new SQSClient(resolveTarget({ aws: false }, home).clientConfig('sqs'));
-  const file = join(home, AUDIT_FILE);
-  const audit = () => (existsSync(file) ? readAuditFile(file).store : new MemoryAuditStore());
+  const trail = new AuditFileFollower(join(home, AUDIT_FILE));
+  const audit = () => trail.current();
   return liveConsoleData({
     deadLetters: new DeadLetterOperations(sqs),
     audit: { trace: (idOrKey) => audit().trace(idOrKey) },

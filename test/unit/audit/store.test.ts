@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AuditFileFollower,
   AuditFileMissingError,
   eventHop,
   fanOut,
@@ -212,5 +213,57 @@ describe('JSON-lines trail', () => {
 
   it('names the missing file and how to create it', () => {
     expect(() => readAuditFile(join(dir, 'absent.jsonl'))).toThrow(AuditFileMissingError);
+  });
+});
+
+describe('AuditFileFollower', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plantsync-follow-'));
+
+  it('reads only what was appended, waiting for a line still being written', () => {
+    const file = join(dir, 'audit.jsonl');
+    const first = hop({ correlationId: 'c-1', keys: [order('1')] });
+    const second = hop({ correlationId: 'c-2', keys: [order('2')], component: 'maintenance-egress ✓' });
+    const follower = new AuditFileFollower(file);
+    expect(follower.current().size).toBe(0);
+
+    const secondLine = `${JSON.stringify(second)}\n`;
+    const cut = Buffer.from(secondLine).length - 3;
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from(`${JSON.stringify(first)}\n`), Buffer.from(secondLine).subarray(0, cut)]),
+    );
+    expect(follower.current().hops()).toEqual([first]);
+
+    appendFileSync(file, Buffer.from(secondLine).subarray(cut));
+    expect(follower.current().hops()).toEqual([first, second]);
+  });
+
+  it('starts over when the trail was replaced by a shorter one', () => {
+    const file = join(dir, 'replaced.jsonl');
+    const old = [hop({ correlationId: 'old-1' }), hop({ correlationId: 'old-2' })];
+    writeFileSync(file, old.map((h) => `${JSON.stringify(h)}\n`).join(''));
+    const follower = new AuditFileFollower(file);
+    follower.current();
+
+    const fresh = hop({ correlationId: 'new' });
+    writeFileSync(file, `${JSON.stringify(fresh)}\n`);
+
+    expect(follower.current().hops()).toEqual([fresh]);
+  });
+
+  it('starts over when a new run rewrote the trail, even when it is longer by now', () => {
+    const file = join(dir, 'rewritten.jsonl');
+    writeFileSync(file, `${JSON.stringify(hop({ correlationId: 'old' }))}\n`);
+    const follower = new AuditFileFollower(file);
+    follower.current();
+
+    const fresh = [
+      hop({ correlationId: 'new-1' }),
+      hop({ correlationId: 'new-2' }),
+      hop({ correlationId: 'new-3' }),
+    ];
+    writeFileSync(file, fresh.map((h) => `${JSON.stringify(h)}\n`).join(''));
+
+    expect(follower.current().hops()).toEqual(fresh);
   });
 });
