@@ -337,6 +337,7 @@ const renderDlqs = async () => {
   const container = document.getElementById('dlqs');
   try {
     const queues = await api('/api/dlqs');
+    setUpdated(new Date().toISOString());
     if (queues.length === 0) {
       container.replaceChildren(h('div', { class: 'empty' }, 'No dead-letter queues found.'));
       return;
@@ -413,6 +414,7 @@ const renderStuck = async () => {
   const container = document.getElementById('stuck');
   try {
     const orders = await api('/api/orders/stuck');
+    setUpdated(new Date().toISOString());
     if (orders.length === 0) {
       container.replaceChildren(
         h('div', { class: 'empty' }, 'No order is stuck. Every open order is within its SLA.'),
@@ -634,5 +636,15 @@ document.getElementById('trace-form').addEventListener('submit', (event) => {
   else location.hash = target;
 });
 document.getElementById('refresh').addEventListener('click', () => void show());
+// Auto-refresh (off by default) re-reads the current view, except a trace or a replay awaiting confirmation.
+let timer;
+document.getElementById('auto-refresh').addEventListener('change', (event) => {
+  clearInterval(timer);
+  if (!event.target.checked) return;
+  timer = setInterval(() => {
+    if (currentRoute().view === 'trace' || document.querySelector('[data-action="confirm-replay"]')) return;
+    void show();
+  }, 10_000);
+});
 window.addEventListener('hashchange', () => void show());
 void show();
