@@ -20,6 +20,14 @@ export const PlantReference = z.object({
     z.object({ name: z.string(), days: z.array(Weekday), start: Clock, durationMinutes: z.number().int() }),
   ),
   blackoutDates: z.array(z.string()).default([]),
+  sla: z
+    .object({
+      orderAckTimeoutSeconds: z.number().int().positive(),
+      stuckOrderAfterMinutes: z.number().int().positive(),
+    })
+    .partial()
+    .optional(),
+  flappingWindowSeconds: z.number().int().nonnegative().optional(),
 });
 export type PlantReference = z.infer<typeof PlantReference>;
 
@@ -107,5 +115,20 @@ export class PlantConfigReference implements ReferenceDataPort {
 
   async plantCalendar(ctx: CallContext) {
     return calendarOf(this.plant(ctx), this.now());
+  }
+
+  async plantSla(ctx: CallContext) {
+    const plant = this.plant(ctx);
+    return {
+      ...(plant.sla?.orderAckTimeoutSeconds
+        ? { orderAckTimeoutSeconds: plant.sla.orderAckTimeoutSeconds }
+        : {}),
+      ...(plant.sla?.stuckOrderAfterMinutes
+        ? { stuckOrderAfterSeconds: plant.sla.stuckOrderAfterMinutes * 60 }
+        : {}),
+      ...(plant.flappingWindowSeconds !== undefined
+        ? { flappingWindowSeconds: plant.flappingWindowSeconds }
+        : {}),
+    };
   }
 }

@@ -129,6 +129,14 @@ export interface ReferenceDataPort {
   ): Promise<{ sapEquipment: string; mesResource?: string; maintenanceAsset?: string; line?: string }>;
   shiftAt(ctx: CallContext, at: string): Promise<string | undefined>;
   plantCalendar(ctx: CallContext): Promise<PlantCalendar>;
+  /** The plant's own SLAs; a value left out falls back to the state machine's substituted default. */
+  plantSla(ctx: CallContext): Promise<PlantSla>;
+}
+
+export interface PlantSla {
+  readonly orderAckTimeoutSeconds?: number;
+  readonly stuckOrderAfterSeconds?: number;
+  readonly flappingWindowSeconds?: number;
 }
 
 /** One plant's calendar: when maintenance may take place, in the plant's own time zone offset. */

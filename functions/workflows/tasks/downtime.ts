@@ -41,9 +41,11 @@ export const downtimeTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     const { equipmentId } = p.downtime;
     const faultKey = faultKeyOf(p.downtime);
     const early = await deps.repo.getDowntime(p.plant, p.downtime.downtimeId);
+    const windowSeconds =
+      (await deps.reference.plantSla(ctxOf(p))).flappingWindowSeconds ?? p.flappingWindowSeconds;
     for (let attempt = 0; attempt < 3; attempt++) {
       const fault = await deps.repo.getFault(p.plant, equipmentId, faultKey);
-      const decision = decideDowntime(fault, p.downtime, deps.now(), p.flappingWindowSeconds);
+      const decision = decideDowntime(fault, p.downtime, deps.now(), windowSeconds);
       if (decision === 'planned') return { decision, faultKey };
       let saved: boolean;
       if (decision === 'new' || !fault) {

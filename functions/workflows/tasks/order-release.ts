@@ -12,6 +12,8 @@ const RecordOrderEvent = TaskBase.extend({
   occurredAt: z.string().min(1),
   /** Released/Changed carry the full order, Cancelled only the number. */
   order: z.looseObject({ orderNumber: z.string().min(1) }),
+  /** The substituted default; the plant's own SLA wins when it has one. */
+  defaultAckTimeoutSeconds: z.number().int().positive(),
 });
 const Publish = TaskBase.extend({
   order: OrderData,
@@ -64,7 +66,14 @@ export const orderReleaseTasks = (deps: WorkflowDeps): Record<string, TaskFn> =>
       // A cancellation seen before its release leaves a tombstone so the late release is ignored.
       if (decision.action === 'ignore' && !current && p.eventType === 'ProductionOrderCancelled')
         next = { ...base, status: 'CANCELLED', statusSince: now };
-      if (!next || (await deps.repo.saveOrder(next, current))) return { ...decision, orderNumber };
+      if (!next || (await deps.repo.saveOrder(next, current))) {
+        const sla = await deps.reference.plantSla(ctxOf(p));
+        return {
+          ...decision,
+          orderNumber,
+          ackTimeoutSeconds: sla.orderAckTimeoutSeconds ?? p.defaultAckTimeoutSeconds,
+        };
+      }
     }
     throw new TransientError(`order ${orderNumber} is being updated concurrently`);
   },

@@ -52,7 +52,8 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
   /** Orders past their SLA in any open status that have not been raised yet (GSI1 status#age). */
   'sweeper/find-stuck': async (payload) => {
     const p = parsePayload(FindStuck, payload);
-    const cutoff = new Date(deps.now().getTime() - p.slaSeconds * 1000).toISOString();
+    const slaSeconds = (await deps.reference.plantSla(ctxOf(p))).stuckOrderAfterSeconds ?? p.slaSeconds;
+    const cutoff = new Date(deps.now().getTime() - slaSeconds * 1000).toISOString();
     const stuck: OrderState[] = [];
     for (const status of OPEN_ORDER_STATUSES)
       stuck.push(...(await deps.repo.ordersInStatusSince(p.plant, status, cutoff)));
@@ -65,7 +66,7 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
         statusSince: o.statusSince,
       }));
     deps.metrics.record('OrdersStuck', orders.length, 'Count', p.plant);
-    return { count: orders.length, orders };
+    return { count: orders.length, slaSeconds, orders };
   },
 
   /** Raises order-stuck once per order; an order that moved on since the sweep is skipped. */

@@ -3,9 +3,10 @@
  * infra creates: pk/sk, byStatusAge on gsi1pk/gsi1sk, TTL expiresAt).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -36,10 +37,12 @@ const startDynamoDbLocal = async (): Promise<{ url: string; child: ChildProcess 
       '-jar',
       join(dir, 'DynamoDBLocal.jar'),
       '-inMemory',
+      '-disableTelemetry',
       '-port',
       String(port),
     ],
-    { stdio: 'ignore' },
+    // Its own working directory: DynamoDB Local writes a metadata file there.
+    { stdio: 'ignore', cwd: mkdtempSync(join(tmpdir(), 'plantsync-ddb-')) },
   );
   const url = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({

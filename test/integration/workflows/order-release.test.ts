@@ -31,9 +31,10 @@ describe('order-release workflow', () => {
     expect(run.path).toEqual([
       'UnwrapEventBridgeEvent',
       'LoadAckPolicy',
-      'ExposeAckTimeout',
       'RecordOrderEvent',
       'RouteOrderAction',
+      'ApplyPlantAckSla',
+      'ExposeAckTimeout',
       'PublishAndWaitForAck',
       'RouteAckOutcome',
       'MarkAcknowledged',
@@ -123,6 +124,21 @@ describe('order-release workflow', () => {
     expect(await world.repo.getOrder('1010', '1000123')).toMatchObject({ status: 'NOT_ACKNOWLEDGED' });
   });
 
+  it("waits for the ack as long as the plant's own SLA says, not the environment default", async () => {
+    const world = createWorld();
+    world.reference.sla = { orderAckTimeoutSeconds: 1 };
+
+    const run = await runWorkflow('order-release', released(), world, {
+      AckTimeoutSeconds: '3600',
+      AckMaxAttempts: '1',
+    });
+
+    expect(run.error).toBe('OrderNotAcknowledged');
+    expect(world.events.ofType('SyncExceptionRaised')[0]?.data).toMatchObject({
+      details: { timeoutSeconds: '1' },
+    });
+  });
+
   it('raises order-refused-by-mes to the production planner when the MES refuses the order', async () => {
     const world = createWorld();
     mesAcknowledges(world, false, 'Routing references unknown work centre MILL09');
@@ -193,7 +209,6 @@ describe('order-release workflow', () => {
     expect(run.path).toEqual([
       'UnwrapEventBridgeEvent',
       'LoadAckPolicy',
-      'ExposeAckTimeout',
       'RecordOrderEvent',
       'RouteOrderAction',
       'PublishOrderChange',

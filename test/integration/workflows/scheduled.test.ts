@@ -55,6 +55,19 @@ describe('stuck-order-sweeper workflow', () => {
     expect(world.metrics.named('OrdersStuck')).toEqual([{ name: 'OrdersStuck', value: 2, unit: 'Count' }]);
   });
 
+  it("uses the plant's own stuck-order SLA when it has one", async () => {
+    const world = createWorld(NOW);
+    world.reference.sla = { stuckOrderAfterSeconds: 300 };
+    await seedOrder(world, '1000002', 'ACKNOWLEDGED', '2026-11-25T09:50:00Z');
+
+    await runWorkflow('stuck-order-sweeper', scheduledInput(), world);
+
+    expect(world.events.ofType('SyncExceptionRaised')[0]?.data).toMatchObject({
+      businessKey: { kind: 'order', value: '1000002' },
+      details: { slaSeconds: '300' },
+    });
+  });
+
   it('carries the order correlation id onto the exception so the order can be traced', async () => {
     const world = createWorld(NOW);
     await seedOrder(world, '1000001', 'AWAITING_ACK', '2026-11-25T08:00:00Z');

@@ -5,6 +5,7 @@ import { reconcileEquipment, reconcileOrderStatus } from '../../../functions/wor
 import type { FaultState, OrderState } from '../../../functions/workflows/domain/repository';
 import {
   calendarOf,
+  PlantConfigReference,
   type PlantReference,
   shiftAt,
   utcOffsetAt,
@@ -158,6 +159,25 @@ describe('plant reference data', () => {
     expect(shiftAt(plant, new Date('2026-11-25T08:00:00Z'))).toBe('day'); // Wed 09:00 local
     expect(shiftAt(plant, new Date('2026-11-26T02:00:00Z'))).toBe('night'); // Thu 03:00, Wed's night
     expect(shiftAt(plant, new Date('2026-11-29T12:00:00Z'))).toBeUndefined(); // Sunday
+  });
+
+  it("reads the plant's SLAs and flapping window from its configuration", async () => {
+    const reference = new PlantConfigReference([
+      {
+        ...plant,
+        sla: { orderAckTimeoutSeconds: 900, stuckOrderAfterMinutes: 60 },
+        flappingWindowSeconds: 300,
+      },
+    ]);
+
+    expect(await reference.plantSla({ correlationId: 'c', plant: '1010' })).toEqual({
+      orderAckTimeoutSeconds: 900,
+      stuckOrderAfterSeconds: 3600,
+      flappingWindowSeconds: 300,
+    });
+    await expect(reference.plantSla({ correlationId: 'c', plant: '9999' })).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
   });
 
   it('turns configured windows into weekly windows with an end', () => {

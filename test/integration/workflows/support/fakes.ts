@@ -15,6 +15,7 @@ import type {
   MetricsPort,
   OrderStatusRecord,
   PlantCalendar,
+  PlantSla,
   ProductionStatus,
   ReferenceDataPort,
   SapOrderOperation,
@@ -220,8 +221,12 @@ export class FakeReference implements ReferenceDataPort {
   async shiftAt() {
     return 'early';
   }
+  sla: PlantSla = {};
   async plantCalendar() {
     return this.calendar;
+  }
+  async plantSla() {
+    return this.sla;
   }
 }
 
