@@ -321,7 +321,7 @@ export class SimulatedB2mmlMes {
       master: options.master,
       ingressUrl: options.ingressUrl,
       ...(options.ingressHeaders ? { ingressHeaders: options.ingressHeaders } : {}),
-      ...(options.settings ? { settings: options.settings } : {}),
+      settings: { senders: 4, ...options.settings },
     });
     this.core.renderer = (fact) => renderB2mmlFact(this.core, fact);
     this.faults = new MesFaultSwitch(options.seed, options.master.plant, options.faults);

@@ -254,8 +254,14 @@ export interface MesSettings {
   readonly rejectShare?: number;
   /** Send machine.state-changed on every operation start/end, not only on faults. @default false */
   readonly stateOnOperations?: boolean;
-  /** Events per POST (JSON profile). @default 50 */
+  /** Events per POST (JSON events; the wire allows 100). @default 100 */
   readonly batchSize?: number;
+  /**
+   * Concurrent POSTs to the ingress. With 1 the MES delivers strictly in order; more (the B2MML MES
+   * defaults to 4, one document per POST) trades order for throughput: plantsync must tolerate
+   * out-of-order arrival. @default 1
+   */
+  readonly senders?: number;
 }
 
 export interface MesCoreOptions {
@@ -296,7 +302,7 @@ export class MesCore {
   readonly records = new MesRecords();
   readonly machines = new Map<string, MachineStatus>();
   private readonly outbox: OutboxItem[] = [];
-  private sending: Promise<void> | undefined;
+  private readonly workers = new Set<Promise<void>>();
   private stopped = false;
   private readonly timers = new Set<SimTimer>();
   private readonly counters = new Map<string, number>();
@@ -312,7 +318,8 @@ export class MesCore {
       reworkShare: 0.1,
       rejectShare: 0,
       stateOnOperations: false,
-      batchSize: 50,
+      batchSize: 100,
+      senders: 1,
       ...options.settings,
     };
     for (const equipment of options.master.equipment) {
@@ -364,7 +371,7 @@ export class MesCore {
 
   /** Resolves when the outbox is empty (everything delivered or given up). */
   async idle(): Promise<void> {
-    while (this.sending) await this.sending;
+    while (this.workers.size > 0) await Promise.all([...this.workers]);
   }
 
   // ---- orders -------------------------------------------------------------------------------------
@@ -762,38 +769,43 @@ export class MesCore {
   }
 
   private pump(): void {
-    if (this.sending || this.stopped) return;
-    this.sending = (async () => {
-      while (this.outbox.length > 0 && !this.stopped) {
-        const head = this.outbox[0];
-        if (!head) break;
-        let batch: OutboxItem[];
-        let body: string;
-        if (head.contentType === 'application/json') {
-          const end = this.outbox.findIndex(
-            (item, i) => item.contentType !== 'application/json' || i >= this.settings.batchSize,
-          );
-          batch = this.outbox.splice(0, end < 0 ? this.outbox.length : end);
-          body = JSON.stringify({ events: batch.map((item) => item.body) });
-        } else {
-          batch = this.outbox.splice(0, 1);
-          body = String(head.body);
-        }
-        const result = await deliver(
-          this.options.ingressUrl,
-          { headers: () => ({ 'content-type': head.contentType, ...this.options.ingressHeaders?.() }), body },
-          { clock: this.options.clock },
-          () => this.stopped,
+    while (!this.stopped && this.outbox.length > 0 && this.workers.size < this.settings.senders) {
+      const worker: Promise<void> = this.work().finally(() => {
+        this.workers.delete(worker);
+        if (this.outbox.length > 0 && !this.stopped) this.pump();
+      });
+      this.workers.add(worker);
+    }
+  }
+
+  /** One sender: takes the next batch (JSON events up to batchSize, or one document) until the outbox is empty. */
+  private async work(): Promise<void> {
+    while (this.outbox.length > 0 && !this.stopped) {
+      const head = this.outbox[0];
+      if (!head) break;
+      let batch: OutboxItem[];
+      let body: string;
+      if (head.contentType === 'application/json') {
+        const end = this.outbox.findIndex(
+          (item, i) => item.contentType !== 'application/json' || i >= this.settings.batchSize,
         );
-        for (const item of batch) {
-          item.record.delivered = result.delivered;
-          item.record.attempts = result.attempts;
-          if (!result.delivered && result.lastError) item.record.lastError = result.lastError;
-        }
+        batch = this.outbox.splice(0, end < 0 ? this.outbox.length : end);
+        body = JSON.stringify({ events: batch.map((item) => item.body) });
+      } else {
+        batch = this.outbox.splice(0, 1);
+        body = String(head.body);
       }
-    })().finally(() => {
-      this.sending = undefined;
-      if (this.outbox.length > 0 && !this.stopped) this.pump();
-    });
+      const result = await deliver(
+        this.options.ingressUrl,
+        { headers: () => ({ 'content-type': head.contentType, ...this.options.ingressHeaders?.() }), body },
+        { clock: this.options.clock },
+        () => this.stopped,
+      );
+      for (const item of batch) {
+        item.record.delivered = result.delivered;
+        item.record.attempts = result.attempts;
+        if (!result.delivered && result.lastError) item.record.lastError = result.lastError;
+      }
+    }
   }
 }
