@@ -144,8 +144,11 @@ export const functionRegistry = {
   },
   'business-api': {
     description: 'The /v1 business capabilities: order release, equipment, work orders, approvals, status',
-    tables: { correlation: 'read', idempotency: 'readwrite' },
+    entry: 'functions/api/handler.ts',
+    tables: { correlation: 'readwrite' },
     sapSecret: true,
+    plantSecrets: ['mes', 'maintenance'],
+    documents: ['PLANTS_JSON', 'SAP_MAPPINGS', 'MAINTENANCE_PLANTS'],
     workflows: [
       { name: 'order-release', access: 'start' },
       { name: 'inventory-adjustment', access: 'task-response' },

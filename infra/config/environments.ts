@@ -10,7 +10,12 @@ export const environments: Readonly<Record<string, EnvironmentConfigInput>> = {
     archiveRetentionDays: 14,
     logRetentionDays: 14,
     correlationTtlDays: 30,
-    workflowDefaults: { ackMaxAttempts: 3, maintenanceDurationMinutes: 120, maintenanceHorizonHours: 72 },
+    workflowDefaults: {
+      ackMaxAttempts: 3,
+      maintenanceDurationMinutes: 120,
+      maintenanceHorizonHours: 72,
+      approvalTimeoutHours: 72,
+    },
     sap: {
       odataEndpoint: 'https://sap-dev.example.com/sap/opu/odata/sap',
       secretName: 'plantsync/dev/sap',
@@ -36,7 +41,12 @@ export const environments: Readonly<Record<string, EnvironmentConfigInput>> = {
     archiveRetentionDays: 365,
     logRetentionDays: 90,
     correlationTtlDays: 400,
-    workflowDefaults: { ackMaxAttempts: 3, maintenanceDurationMinutes: 120, maintenanceHorizonHours: 72 },
+    workflowDefaults: {
+      ackMaxAttempts: 3,
+      maintenanceDurationMinutes: 120,
+      maintenanceHorizonHours: 72,
+      approvalTimeoutHours: 72,
+    },
     sap: {
       odataEndpoint: 'https://sap.example.com/sap/opu/odata/sap',
       secretName: 'plantsync/prod/sap',

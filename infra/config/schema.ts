@@ -155,6 +155,12 @@ export const EnvironmentConfig = z
         .int()
         .min(1)
         .max(24 * 14),
+      /** How long an inventory adjustment waits for a person's approval. */
+      approvalTimeoutHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30),
     }),
     sap: z.object({
       odataEndpoint: HttpsEndpoint,

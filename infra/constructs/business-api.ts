@@ -4,6 +4,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ApprovalRequest, OrderReleaseRequest, WorkOrderRequest } from '../../functions/api/service';
 import type { EnvironmentConfig } from '../config/schema';
 import type { ApiRoute } from '../functions';
 
@@ -131,16 +133,23 @@ export class BusinessApi extends Construct {
     });
   }
 
-  private model(name: string, schema: apigw.JsonSchema): apigw.Model {
-    return this.restApi.addModel(name, { contentType: 'application/json', modelName: name, schema });
+  /** An API Gateway model from the handler's own zod schema (draft-04), so gateway and handler agree. */
+  private model(name: string, schema: z.ZodType): apigw.Model {
+    const { $schema: _draft, ...json } = z.toJSONSchema(schema, { target: 'draft-4', io: 'input' }) as Record<
+      string,
+      unknown
+    >;
+    return this.restApi.addModel(name, {
+      contentType: 'application/json',
+      modelName: name,
+      schema: { schema: apigw.JsonSchemaVersion.DRAFT4, ...(json as apigw.JsonSchema) },
+    });
   }
 
   private addRoutes(): void {
     const api = this.restApi;
     const iamAuth = { authorizationType: apigw.AuthorizationType.IAM, apiKeyRequired: true } as const;
     const responses = (codes: string[]) => codes.map((statusCode) => ({ statusCode }));
-    const S = apigw.JsonSchemaType;
-    const str = (maxLength = 128): apigw.JsonSchema => ({ type: S.STRING, minLength: 1, maxLength });
 
     const v1 = api.root.addResource('v1');
     const orders = v1.addResource('orders').addResource('{orderNumber}');
@@ -149,25 +158,17 @@ export class BusinessApi extends Construct {
       requestValidator: this.bodyValidator,
       requestParameters: { 'method.request.path.orderNumber': true },
       requestModels: {
-        'application/json': this.model('OrderReleaseRequest', {
-          schema: apigw.JsonSchemaVersion.DRAFT4,
-          type: S.OBJECT,
-          additionalProperties: false,
-          required: ['plant', 'requestedBy'],
-          properties: {
-            plant: { type: S.STRING, pattern: '^[A-Z0-9]{4}$' },
-            requestedBy: str(),
-            plannedStart: { type: S.STRING, format: 'date-time' },
-            note: str(500),
-          },
-        }),
+        'application/json': this.model('OrderReleaseRequest', OrderReleaseRequest),
       },
       methodResponses: responses(['202', '400', '404', '409']),
     });
     orders.addResource('status').addMethod('GET', this.integrationFor('v1-order-status'), {
       ...iamAuth,
       requestValidator: this.paramsValidator,
-      requestParameters: { 'method.request.path.orderNumber': true },
+      requestParameters: {
+        'method.request.path.orderNumber': true,
+        'method.request.querystring.plant': true,
+      },
       methodResponses: responses(['200', '404']),
     });
     v1.addResource('equipment')
@@ -175,7 +176,10 @@ export class BusinessApi extends Construct {
       .addMethod('GET', this.integrationFor('v1-equipment'), {
         ...iamAuth,
         requestValidator: this.paramsValidator,
-        requestParameters: { 'method.request.path.equipmentId': true },
+        requestParameters: {
+          'method.request.path.equipmentId': true,
+          'method.request.querystring.plant': true,
+        },
         methodResponses: responses(['200', '404']),
       });
     v1.addResource('work-orders').addMethod('POST', this.integrationFor('v1-work-orders'), {
@@ -183,20 +187,7 @@ export class BusinessApi extends Construct {
       requestValidator: this.bodyValidator,
       requestParameters: { 'method.request.header.Idempotency-Key': true },
       requestModels: {
-        'application/json': this.model('WorkOrderRequest', {
-          schema: apigw.JsonSchemaVersion.DRAFT4,
-          type: S.OBJECT,
-          additionalProperties: false,
-          required: ['plant', 'equipmentId', 'title', 'priority'],
-          properties: {
-            plant: { type: S.STRING, pattern: '^[A-Z0-9]{4}$' },
-            equipmentId: str(18),
-            title: str(200),
-            description: str(4000),
-            priority: { type: S.STRING, enum: ['low', 'medium', 'high', 'urgent'] },
-            dueBy: { type: S.STRING, format: 'date-time' },
-          },
-        }),
+        'application/json': this.model('WorkOrderRequest', WorkOrderRequest),
       },
       methodResponses: responses(['201', '400', '409']),
     });
@@ -206,19 +197,9 @@ export class BusinessApi extends Construct {
       .addMethod('POST', this.integrationFor('v1-inventory-approval'), {
         ...iamAuth,
         requestValidator: this.bodyValidator,
-        requestParameters: { 'method.request.path.id': true },
+        requestParameters: { 'method.request.path.id': true, 'method.request.querystring.plant': true },
         requestModels: {
-          'application/json': this.model('ApprovalDecision', {
-            schema: apigw.JsonSchemaVersion.DRAFT4,
-            type: S.OBJECT,
-            additionalProperties: false,
-            required: ['decision', 'approver'],
-            properties: {
-              decision: { type: S.STRING, enum: ['approve', 'reject'] },
-              approver: str(),
-              reason: str(500),
-            },
-          }),
+          'application/json': this.model('ApprovalDecision', ApprovalRequest),
         },
         methodResponses: responses(['200', '400', '404', '409']),
       });

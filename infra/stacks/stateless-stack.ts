@@ -126,6 +126,7 @@ export class StatelessStack extends Stack {
       AckMaxAttempts: String(config.workflowDefaults.ackMaxAttempts),
       MaintenanceDurationMinutes: String(config.workflowDefaults.maintenanceDurationMinutes),
       MaintenanceHorizonHours: String(config.workflowDefaults.maintenanceHorizonHours),
+      ApprovalTimeoutSeconds: String(config.workflowDefaults.approvalTimeoutHours * 3600),
     };
     const taskFunctions = Object.fromEntries(
       [...functions].map(([name, fn]) => [

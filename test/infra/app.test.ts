@@ -236,6 +236,23 @@ describe.each(['dev', 'prod'])('the %s environment, synthesized offline', (envNa
     });
   });
 
+  it("validates /v1 bodies with the handler's own schemas and requires the plant on lookups", () => {
+    s.stateless.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'OrderReleaseRequest',
+      Schema: Match.objectLike({
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        required: ['plant', 'requestedBy'],
+      }),
+    });
+    s.stateless.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      RequestParameters: {
+        'method.request.path.orderNumber': true,
+        'method.request.querystring.plant': true,
+      },
+    });
+  });
+
   it('keeps XML bodies byte for byte and leaves only the webhooks without IAM auth', () => {
     s.stateless.hasResourceProperties('AWS::ApiGateway::RestApi', {
       BinaryMediaTypes: ['application/xml', 'text/xml', 'application/octet-stream'],
