@@ -55,3 +55,55 @@ describe('workflow-tasks Lambda handler', () => {
     });
   });
 });
+
+describe('business API Lambda handler', () => {
+  beforeAll(() => {
+    process.env.CORRELATION_TABLE_NAME = 'correlation';
+    process.env.WORKFLOW_ORDER_RELEASE_ARN =
+      'arn:aws:states:eu-central-1:123456789012:stateMachine:order-release';
+  });
+
+  it('answers 404 with a reason and the correlation id for a path that is no capability', async () => {
+    const { handler } = await import('../../../functions/api/handler');
+
+    const response = await handler(
+      {
+        httpMethod: 'GET',
+        path: '/v1/nothing-here',
+        headers: { 'X-Correlation-Id': 'corr-api-404' },
+        body: null,
+        isBase64Encoded: false,
+        pathParameters: null,
+        queryStringParameters: null,
+        requestContext: { requestId: 'req-404' },
+      } as never,
+      context,
+    );
+
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toMatchObject({
+      error: 'NotFoundError',
+      correlationId: 'corr-api-404',
+    });
+  });
+
+  it('answers 400 when a GET capability has no plant', async () => {
+    const { handler } = await import('../../../functions/api/handler');
+
+    const response = await handler(
+      {
+        httpMethod: 'GET',
+        path: '/v1/equipment/10000042',
+        headers: {},
+        body: null,
+        isBase64Encoded: false,
+        pathParameters: { equipmentId: '10000042' },
+        queryStringParameters: null,
+        requestContext: { requestId: 'req-400' },
+      } as never,
+      context,
+    );
+
+    expect(response.statusCode).toBe(400);
+  });
+});
