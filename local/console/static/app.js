@@ -294,8 +294,9 @@ const replay = async (name, dryRun, buttons) => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ dryRun }),
     });
-    showReplayResult(report);
+    // Table first, then the result: once the result shows, the depths it talks about are current.
     await renderDlqs();
+    showReplayResult(report);
   } catch (error) {
     const box = document.getElementById('replay-result');
     box.className = 'result bad';

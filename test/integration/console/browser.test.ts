@@ -40,7 +40,9 @@ describe('ops console in headless Chromium (fixture data)', () => {
     await server?.close();
   });
 
+  /** A fresh document per view: a hash change on the same page could find the previous view still "ready". */
   const open = async (hash: string) => {
+    await page.goto('about:blank');
     await page.goto(`${server.url}#${hash}`);
     await page.waitForSelector('body[data-ready="true"]');
   };
