@@ -17,7 +17,7 @@ let repo: CorrelationRepository | undefined;
 const callbacks = new StepFunctionsCallbacks();
 
 /** Operation progress implies the MES accepted the order, so it also ends a waiting release. */
-const ackOf = (
+export const acknowledgementOf = (
   event: CanonicalEvent<'OrderAcknowledged' | 'OperationStarted' | 'OperationCompleted'>,
 ): EventData<'OrderAcknowledged'> =>
   event.detailType === 'OrderAcknowledged'
@@ -32,7 +32,7 @@ const ackOf = (
 const ACCEPTED = [DetailType.OrderAcknowledged, DetailType.OperationStarted, DetailType.OperationCompleted];
 
 export const handler = eventBridgeHandler(ACCEPTED, async (event) => {
-  const ack = ackOf(event);
+  const ack = acknowledgementOf(event);
   repo ??= correlationRepository(
     loadConfig(z.object({ CORRELATION_TABLE_NAME: z.string().min(1) })).CORRELATION_TABLE_NAME,
   );

@@ -107,3 +107,33 @@ describe('business API Lambda handler', () => {
     expect(response.statusCode).toBe(400);
   });
 });
+
+describe('OrderAcknowledged listener mapping', () => {
+  it('takes operation progress as an implied acceptance and passes a real ack through', async () => {
+    const { acknowledgementOf } = await import('../../../functions/workflows/ack-handler');
+    const metadata = {} as never;
+
+    expect(
+      acknowledgementOf({
+        detailType: 'OperationStarted',
+        source: 'plantsync.mes',
+        detail: { metadata, data: { orderNumber: '1000123', mesJobId: 'JOB-1', operationNumber: '0010' } },
+      }),
+    ).toEqual({
+      orderNumber: '1000123',
+      mesJobId: 'JOB-1',
+      accepted: true,
+      reason: 'implied by OperationStarted',
+    });
+    expect(
+      acknowledgementOf({
+        detailType: 'OrderAcknowledged',
+        source: 'plantsync.mes',
+        detail: {
+          metadata,
+          data: { orderNumber: '1000123', mesJobId: 'JOB-1', accepted: false, reason: 'no capacity' },
+        },
+      }),
+    ).toEqual({ orderNumber: '1000123', mesJobId: 'JOB-1', accepted: false, reason: 'no capacity' });
+  });
+});
