@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { parseMaintenancePlants } from '../../functions/maintenance/config';
+import { parseMesPlants } from '../../functions/mes/config';
 import { parseSapMappings } from '../../functions/sap/mapping';
+import { PlantReference } from '../../functions/workflows/plant-reference';
 import type { ConfigDocument } from '../functions';
 import { ConfigValidationError, type EnvironmentConfig } from './schema';
 
@@ -20,6 +23,7 @@ export const renderDocuments = (config: EnvironmentConfig): Readonly<Record<Conf
     flappingWindowSeconds: p.flapping.windowSeconds,
     shifts: p.shiftCalendar,
     maintenanceWindows: p.maintenanceWindows,
+    blackoutDates: p.blackoutDates,
   }));
   const maintenance = Object.fromEntries(
     config.plants.map((p) => [
@@ -51,6 +55,8 @@ export const renderDocuments = (config: EnvironmentConfig): Readonly<Record<Conf
     MAINTENANCE_PLANTS: JSON.stringify(maintenance),
     SAP_MAPPINGS: JSON.stringify(sap),
   };
+  check('PLANTS_JSON', () => parseMesPlants(documents.PLANTS_JSON));
+  check('PLANTS_JSON', () => z.array(PlantReference).parse(plants));
   check('MAINTENANCE_PLANTS', () => parseMaintenancePlants(documents.MAINTENANCE_PLANTS));
   check('SAP_MAPPINGS', () => parseSapMappings(sap));
   return documents;

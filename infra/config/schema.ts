@@ -85,6 +85,8 @@ export const PlantConfig = z
     sap: PlantMapping.omit({ plant: true, timeZone: true }),
     shiftCalendar: z.array(Shift).min(1),
     maintenanceWindows: z.array(MaintenanceWindow).min(1),
+    /** Plant-local dates (YYYY-MM-DD) on which no maintenance may be planned. @default [] */
+    blackoutDates: z.array(z.iso.date()).default([]),
     sla: z.object({
       /** MES must acknowledge a released order within this time, else a sync exception is raised. */
       orderAckTimeoutSeconds: Seconds,

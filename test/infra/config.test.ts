@@ -5,6 +5,7 @@ import {
   parseEnvironment,
   UnknownEnvironmentError,
 } from '../../infra/config';
+import { renderDocuments } from '../../infra/config/documents';
 
 /** A deep copy of dev's input, to break one field per test. */
 const devInput = () =>
@@ -103,5 +104,27 @@ describe('environment and plant configuration', () => {
   it('lists the known environments when asked for an unknown one', () => {
     expect(() => loadEnvironment('staging')).toThrow(UnknownEnvironmentError);
     expect(() => loadEnvironment('staging')).toThrow('unknown environment "staging"; pass one of dev, prod');
+  });
+
+  it.each(Object.keys(environments))(
+    "renders the %s plant documents so that each connector's own schema accepts them",
+    (name) => {
+      const documents = renderDocuments(loadEnvironment(name));
+
+      expect(JSON.parse(documents.PLANTS_JSON)).toHaveLength(loadEnvironment(name).plants.length);
+      expect(Object.keys(JSON.parse(documents.MAINTENANCE_PLANTS))).toEqual(['1000', '2000']);
+      expect(JSON.parse(documents.SAP_MAPPINGS).plants).toHaveLength(2);
+    },
+  );
+
+  it("names the document and the connector's complaint when a plant's connector settings are incomplete", () => {
+    const input = devInput();
+    (input.plants[0] as { maintenance: { connector: Record<string, unknown> } }).maintenance.connector = {
+      tenant: 'acme',
+    };
+
+    expect(() => renderDocuments(parseEnvironment(input))).toThrow(
+      /invalid configuration for environment "dev":\n {2}- MAINTENANCE_PLANTS: .*currency/s,
+    );
   });
 });
