@@ -500,7 +500,8 @@ export class SimulatedSap {
           'A_ProductionOrder_2',
           (r) => r.ManufacturingOrder === order.orderNumber,
         );
-        if (row) this.touch(row, { OrderIsMarkedForDeletion: true });
+        if (row) this.touch(row, { OrderIsMarkedForDeletion: 'X' });
+        this.setOrderStatus(order.orderNumber, 'I0076', 'DLFL', 'Deletion flag');
       }
       return {
         node: loiproIdoc(order, { ...this.control(docnum), status, plantTimeZone: plant.timeZone }),
@@ -626,15 +627,15 @@ export class SimulatedSap {
       ManufacturingOrder: order.orderNumber,
       ManufacturingOrderCategory: '10',
       ManufacturingOrderType: order.orderType,
-      OrderIsCreated: true,
-      OrderIsReleased: true,
-      OrderIsConfirmed: false,
-      OrderIsPartiallyConfirmed: false,
-      OrderIsDelivered: false,
-      OrderIsLocked: false,
-      OrderIsTechnicallyCompleted: false,
-      OrderIsClosed: false,
-      OrderIsMarkedForDeletion: false,
+      OrderIsCreated: 'X',
+      OrderIsReleased: 'X',
+      OrderIsConfirmed: '',
+      OrderIsPartiallyConfirmed: '',
+      OrderIsDelivered: '',
+      OrderIsLocked: '',
+      OrderIsTechnicallyCompleted: '',
+      OrderIsClosed: '',
+      OrderIsMarkedForDeletion: '',
       MfgOrderCreationDate: odataDate(now),
       MfgOrderCreationTime: odataTime(now, tz),
       LastChangeDateTime: odataDate(now),
@@ -660,6 +661,7 @@ export class SimulatedSap {
       MfgOrderPlannedScrapQty: '0',
       MfgOrderConfirmedYieldQty: '0',
     });
+    this.setOrderStatus(order.orderNumber, 'I0002', 'REL', 'Released');
     order.operations.forEach((op, i) => {
       this.insert('API_PRODUCTION_ORDER_2_SRV', 'A_ProductionOrderOperation_2', {
         OrderInternalBillOfOperations: routing,
@@ -670,9 +672,9 @@ export class SimulatedSap {
         ManufacturingOrderCategory: '10',
         ManufacturingOrderType: order.orderType,
         MfgOrderOperationText: op.description,
-        OperationIsReleased: true,
-        OperationIsConfirmed: false,
-        OperationIsPartiallyConfirmed: false,
+        OperationIsReleased: 'X',
+        OperationIsConfirmed: '',
+        OperationIsPartiallyConfirmed: '',
         ProductionPlant: order.plant,
         WorkCenterTypeCode: 'A',
         WorkCenter: op.workCenter,
@@ -709,6 +711,23 @@ export class SimulatedSap {
         MaterialComponentIsPhantomItem: false,
       });
     }
+  }
+
+  /** Adds a system status (TJ02) to an order, as A_ProductionOrderStatus_2 lists them. */
+  private setOrderStatus(orderNumber: string, code: string, shortName: string, name: string): void {
+    const exists = this.row(
+      'API_PRODUCTION_ORDER_2_SRV',
+      'A_ProductionOrderStatus_2',
+      (r) => r.ManufacturingOrder === orderNumber && r.StatusCode === code,
+    );
+    if (exists) return;
+    this.insert('API_PRODUCTION_ORDER_2_SRV', 'A_ProductionOrderStatus_2', {
+      ManufacturingOrder: orderNumber,
+      StatusCode: code,
+      IsUserStatus: false,
+      StatusShortName: shortName,
+      StatusName: name,
+    });
   }
 
   private loadEquipment(master: SimPlantMasterData): void {
@@ -753,6 +772,10 @@ export class SimulatedSap {
           set: 'A_ProductionOrderOperation_2',
           link: (p, c) => c.ManufacturingOrder === p.ManufacturingOrder,
         },
+        to_ProductionOrderStatus: {
+          set: 'A_ProductionOrderStatus_2',
+          link: (p, c) => c.ManufacturingOrder === p.ManufacturingOrder,
+        },
         to_ProductionOrderComponent: {
           set: 'A_ProductionOrderComponent_2',
           link: (p, c) => c.ManufacturingOrder === p.ManufacturingOrder,
@@ -765,6 +788,12 @@ export class SimulatedSap {
       type: `${P}.A_ProductionOrderOperation_2Type`,
       keys: ['OrderInternalBillOfOperations', 'OrderIntBillOfOperationsItem'],
       etag: true,
+    });
+    define({
+      service: P,
+      name: 'A_ProductionOrderStatus_2',
+      type: `${P}.A_ProductionOrderStatus_2Type`,
+      keys: ['ManufacturingOrder', 'StatusCode'],
     });
     define({
       service: P,
@@ -937,7 +966,10 @@ export class SimulatedSap {
     const yieldQty = num(body.ConfirmationYieldQuantity, 'ConfirmationYieldQuantity');
     const scrap = num(body.ConfirmationScrapQuantity, 'ConfirmationScrapQuantity');
     const rework = num(body.ConfirmationReworkQuantity, 'ConfirmationReworkQuantity');
-    const final = body.IsFinalConfirmation === true || body.FinalConfirmationType === 'X';
+    const final =
+      body.IsFinalConfirmation === true ||
+      body.FinalConfirmationType === 'X' ||
+      body.FinalConfirmationType === '1';
     const group = String(operation.OperationConfirmation);
     const count = String(this.records.confirmations.filter((c) => c.confirmationGroup === group).length + 1);
     const guid = str(body.ExternalSystemConfirmation);
@@ -972,20 +1004,26 @@ export class SimulatedSap {
     });
     this.touch(operation, {
       OpTotalConfirmedYieldQty: String(num(operation.OpTotalConfirmedYieldQty, 'yield') + yieldQty),
-      OperationIsConfirmed: final || operation.OperationIsConfirmed === true,
-      OperationIsPartiallyConfirmed: true,
+      OperationIsConfirmed: final || operation.OperationIsConfirmed === 'X' ? 'X' : '',
+      OperationIsPartiallyConfirmed: 'X',
     });
     const isLast =
       this.rows('API_PRODUCTION_ORDER_2_SRV', 'A_ProductionOrderOperation_2')
         .filter((r) => r.ManufacturingOrder === orderNumber)
         .at(-1) === operation;
     this.touch(order, {
-      OrderIsPartiallyConfirmed: true,
+      OrderIsPartiallyConfirmed: 'X',
       ...(isLast
         ? { MfgOrderConfirmedYieldQty: String(num(order.MfgOrderConfirmedYieldQty, 'yield') + yieldQty) }
         : {}),
-      ...(isLast && final ? { OrderIsConfirmed: true } : {}),
+      ...(isLast && final ? { OrderIsConfirmed: 'X' } : {}),
     });
+    this.setOrderStatus(
+      orderNumber,
+      isLast && final ? 'I0009' : 'I0010',
+      isLast && final ? 'CNF' : 'PCNF',
+      isLast && final ? 'Confirmed' : 'Partially confirmed',
+    );
     const entity: Entity = {
       ConfirmationGroup: group,
       ConfirmationCount: count,
@@ -1197,7 +1235,9 @@ export class SimulatedSap {
       MalfunctionStartDate: str(body.MalfunctionStartDate) ?? null,
       MalfunctionStartTime: str(body.MalfunctionStartTime) ?? 'PT00H00M00S',
       RequiredStartDate: str(body.RequiredStartDate) ?? null,
+      RequiredStartTime: str(body.RequiredStartTime) ?? 'PT00H00M00S',
       RequiredEndDate: str(body.RequiredEndDate) ?? null,
+      RequiredEndTime: str(body.RequiredEndTime) ?? 'PT00H00M00S',
       MaintNotifExtReferenceNumber: reference ?? '',
       LastChangeDateTime: odataDate(now),
     };
@@ -1217,7 +1257,7 @@ export class SimulatedSap {
     });
     const start = str(body.RequiredStartDate);
     const end = str(body.RequiredEndDate);
-    if (isDown && start && end) this.recordImpact('notification', id, equipment, start, end, reference);
+    if (start && end) this.recordImpact('notification', id, equipment, start, end, reference);
     return entity;
   }
 
