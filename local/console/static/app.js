@@ -98,7 +98,7 @@ const funnel = (steps, flows) => {
   const row = 24;
   const label = 170;
   const width = 460;
-  const barMax = width - label - 60;
+  const barMax = width - label - 120; // room for the count and "n not yet"
   const max = Math.max(1, ...steps.map(([k]) => flows[k] ?? 0));
   const svg = s('svg', {
     class: 'funnel',
