@@ -82,7 +82,8 @@ export class SqsEventSourceMapping {
 
   /** Gathers up to BatchSize records, waiting at most MaximumBatchingWindowInSeconds after the first. */
   private async collectBatch(): Promise<Message[]> {
-    const batch = await this.receive(this.model.batchSize, 2);
+    // Long polling, as Lambda's pollers do (20 s); stop() aborts the pending receive.
+    const batch = await this.receive(this.model.batchSize, 20);
     if (batch.length === 0 || this.model.maximumBatchingWindowSeconds === 0) return batch;
     const deadline = Date.now() + this.model.maximumBatchingWindowSeconds * 1000;
     while (batch.length < this.model.batchSize && Date.now() < deadline && !this.abort.signal.aborted) {

@@ -22,8 +22,8 @@ export class StartupReport {
     return this.findings.filter((f) => f.level === level);
   }
 
-  /** Human-readable lines grouped by level, for the start-up banner. */
-  format(): string {
+  /** Human-readable lines grouped by level, for the start-up banner (recorded items by kind unless verbose). */
+  format(verbose = false): string {
     const titles: Record<FindingLevel, string> = {
       unsupported: 'NOT HONOURED (behaves differently from AWS or not run at all)',
       differs: 'DIFFERS FROM AWS',
@@ -38,6 +38,10 @@ export class StartupReport {
       const byMessage = new Map<string, string[]>();
       for (const f of items) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f.subject]);
       for (const [message, subjects] of byMessage) {
+        if (level === 'recorded' && !verbose) {
+          lines.push(`  - ${message} (${subjects.length} resource${subjects.length === 1 ? '' : 's'})`);
+          continue;
+        }
         const who =
           subjects.length > 3
             ? `${subjects.slice(0, 3).join(', ')} and ${subjects.length - 3} more`
