@@ -188,6 +188,12 @@ export class SapRecords {
   readonly maintenanceOrders: MaintenanceOrderRecord[] = [];
   readonly operationalImpacts: OperationalImpactRecord[] = [];
   readonly maintenanceCompletions: MaintenanceCompletionRecord[] = [];
+  /** Changes to notifications (PATCH/MERGE): e.g. the completion summary the connector writes as long text. */
+  readonly notificationUpdates: {
+    readonly notification: string;
+    readonly fields: readonly string[];
+    readonly at: number;
+  }[] = [];
   readonly rejections: RejectionRecord[] = [];
   readonly faults: FaultRecord[] = [];
   readonly duplicates: DuplicateRecord[] = [];
@@ -1697,6 +1703,13 @@ export class SimulatedSap {
       for (const k of def.keys) delete changes[k];
       delete changes.__metadata;
       this.touch(entity, changes);
+      if (def.name === 'MaintenanceNotification') {
+        this.records.notificationUpdates.push({
+          notification: String(entity.MaintenanceNotification),
+          fields: Object.keys(changes),
+          at: this.options.clock.now(),
+        });
+      }
       return { status: 204, headers: def.etag ? { etag: this.etagOf(entity) } : {} };
     }
     throw new ODataFailure(405, '/IWBEP/CM_MGW_RT/002', `${method} is not allowed on ${name}`);
