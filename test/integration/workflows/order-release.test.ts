@@ -154,6 +154,21 @@ describe('order-release workflow', () => {
     expect(await world.repo.getOrder('1010', '1000123')).toMatchObject({ status: 'REFUSED' });
   });
 
+  it('raises mes-business-rejection when the MES refuses to take the order at hand-over', async () => {
+    const world = createWorld();
+    world.mes.failures.fail('releaseOrder', 'BusinessRuleError', 1, 'Material FG-4711 unknown in MES');
+
+    const run = await runWorkflow('order-release', released(), world);
+
+    expect(run.error).toBe('HandOverRejectedByMes');
+    expect(run.retried).toEqual([]);
+    expect(world.events.ofType('SyncExceptionRaised')[0]?.data).toMatchObject({
+      kind: 'mes-business-rejection',
+      owner: { system: 'mes', role: 'MES administrator' },
+      reason: 'Material FG-4711 unknown in MES',
+    });
+  });
+
   it('sends a permanent MES refusal to the dead-letter queue with the reason and the correlation id', async () => {
     const world = createWorld();
     world.mes.failures.fail('releaseOrder', 'PermanentError', 1, 'MES rejected the payload schema');
