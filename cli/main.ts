@@ -3,6 +3,8 @@
  * Exit codes: 0 success, 1 failure of the operation, 2 bad input or usage (with the reason on stderr).
  */
 import { Command, CommanderError } from 'commander';
+import { registerTrace } from '../local/audit/trace-command';
+import { registerConsole } from '../local/console/console-command';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { registerDlq } from './commands/dlq';
 import { registerEvents } from './commands/events';
@@ -18,6 +20,8 @@ export const buildProgram = (io: Io): Command => {
   registerEvents(program, io);
   registerDlq(program, io);
   registerTranslate(program, io);
+  registerTrace(program, io);
+  registerConsole(program, io);
   return program;
 };
 
