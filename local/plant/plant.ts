@@ -81,8 +81,15 @@ export interface SimulatedPlant {
     readonly mes: Readonly<Record<string, string>>;
     readonly maintenance: Readonly<Record<string, string>>;
   };
-  /** Creates `count` orders for a plant in SAP and sends their LOIPRO01 IDocs. */
-  releaseOrders(plant: string, count: number): Promise<SimProductionOrder[]>;
+  /**
+   * Creates `count` orders for a plant in SAP and sends their LOIPRO01 IDocs: all at once, or in
+   * batches of `batch` every `everyMs` of simulated time (a planner releasing through the day).
+   */
+  releaseOrders(
+    plant: string,
+    count: number,
+    spread?: { readonly batch: number; readonly everyMs: number },
+  ): Promise<SimProductionOrder[]>;
   /** Resolves when every outbox (IDoc port, MES events, webhooks) is empty. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -178,10 +185,20 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
         mes: Object.fromEntries([...mes].map(([code, system]) => [code, system.endpoint])),
         maintenance,
       },
-      releaseOrders: async (code, count) => {
-        const orders = sap.createOrders(code, count);
-        await sap.sendOrders(orders);
-        return orders;
+      releaseOrders: async (code, count, spread) => {
+        if (!spread) {
+          const orders = sap.createOrders(code, count);
+          await sap.sendOrders(orders);
+          return orders;
+        }
+        const all: SimProductionOrder[] = [];
+        for (let left = count; left > 0; left -= spread.batch) {
+          const orders = sap.createOrders(code, Math.min(spread.batch, left));
+          all.push(...orders);
+          await sap.sendOrders(orders);
+          if (left > spread.batch) await clock.sleep(spread.everyMs);
+        }
+        return all;
       },
       idle: async () => {
         await sap.idocsIdle();

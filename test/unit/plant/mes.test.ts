@@ -200,6 +200,38 @@ describe('simulated REST/JSON MES', () => {
   });
 });
 
+describe('simulated machine faults', () => {
+  it('raise the same incidents at the same simulated times from the same seed', async () => {
+    const run = async (seed: string) => {
+      const clock = manualClock();
+      const mes = new SimulatedRestMes({
+        seed,
+        clock,
+        master: masterMap(seed).get('1000') ?? (undefined as never),
+        ingressUrl: `${ingressUrl}/v1/mes/1000/events`,
+      });
+      mes.core.startFaults();
+      await clock.advance(3 * DAY);
+      mes.core.stop();
+      await mes.core.idle();
+      return mes.records.incidents.map((i) => [
+        i.equipmentId,
+        i.startedAt,
+        i.endedAt,
+        i.downtimeIds.length,
+        i.reasonCode,
+      ]);
+    };
+
+    const a = await run('faults');
+    const b = await run('faults');
+
+    expect(a.length).toBeGreaterThan(3);
+    expect(b).toEqual(a);
+    expect(await run('faults-other')).not.toEqual(a);
+  });
+});
+
 describe('simulated B2MML MES', () => {
   it('accepts a V0700 ProcessOperationsSchedule and reports performance the B2MML connector translates', async () => {
     const seed = 'b2mml-run';
