@@ -9,7 +9,8 @@ import type { SimulatedPlant } from './plant';
  * 2. every MES confirmation reached SAP: per order and operation, SAP's confirmed yield and scrap
  *    equal what the MES reported, and SAP holds the final confirmation;
  * 3. every downtime incident (one machine fault, flapping signals included) raised exactly one
- *    notification in the plant's maintenance platform;
+ *    notification in the plant's maintenance platform (MaintainX work request, generic-tool request,
+ *    or SAP notification with the equipment down that is not a planned-window posting);
  * 4. no target system holds a duplicate (SAP postings, maintenance requests/orders; an MES keeps one
  *    order per number, so a resent order is reported as `mesResends`, not as a duplicate).
  */
@@ -94,13 +95,20 @@ export const checkZeroLoss = (plant: SimulatedPlant, options: ZeroLossOptions = 
   }
 
   // 3. downtime → notification, one per fault
+  const impactIds = new Set(
+    sap.operationalImpacts.filter((i) => i.source === 'notification').map((i) => i.id),
+  );
   const notifications: NotificationLike[] = [
-    ...sap.notifications.map((n) => ({
-      plant: n.plant,
-      equipment: n.equipment,
-      createdAt: n.createdAt,
-      ...(n.externalReference ? { externalReference: n.externalReference } : {}),
-    })),
+    // SAP notifications that stand for a fault: the equipment is down, not a planned-window
+    // (operational impact) posting or a completion summary.
+    ...sap.notifications
+      .filter((n) => n.objectIsDown && !impactIds.has(n.notification))
+      .map((n) => ({
+        plant: n.plant,
+        equipment: n.equipment,
+        createdAt: n.createdAt,
+        ...(n.externalReference ? { externalReference: n.externalReference } : {}),
+      })),
     ...(plant.maintainx?.records.workRequests ?? []).map((r) => ({
       plant: r.plant,
       createdAt: r.createdAt,

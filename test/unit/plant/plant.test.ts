@@ -133,4 +133,35 @@ describe('startSimulatedPlant', () => {
       expect.objectContaining({ ok: true, confirmationsMismatched: [], incidentsWithoutNotification: [] }),
     );
   });
+
+  it('counts an SAP notification with the equipment down as the notification of a fault, not a planned-window one', async () => {
+    const mes2000 = plant.mes.get('2000');
+    const equipment = mes2000?.core.machines.keys().next().value ?? '';
+    mes2000?.core.fault(equipment, { flapping: false, repairMs: 10 * 60_000 });
+    await clock.advance(3_600_000);
+    await plant.idle();
+    const odata = sapClient();
+    const notification = (down: boolean, reference: string) =>
+      odata.create('API_MAINTNOTIFICATION', 'MaintenanceNotification', {
+        NotificationType: 'M2',
+        NotificationText: down ? 'Machine fault' : 'Planned maintenance',
+        TechnicalObject: equipment,
+        TechObjIsEquipOrFuncnlLoc: 'EAMS_EQUI',
+        MaintPriority: '2',
+        MaintenancePlanningPlant: '2000',
+        MaintNotifExtReferenceNumber: reference,
+        MaintenanceObjectIsDown: down,
+        ...(down
+          ? {}
+          : { RequiredStartDate: '/Date(1764568800000)/', RequiredEndDate: '/Date(1764583200000)/' }),
+      });
+
+    await notification(false, 'IMPACT-1');
+    const beforeDown = checkZeroLoss(plant);
+    await notification(true, 'DOWN-1');
+    const after = checkZeroLoss(plant);
+
+    expect(beforeDown.incidentsWithoutNotification.map((i) => i.equipmentId)).toEqual([equipment]);
+    expect(after.ok).toBe(true);
+  });
 });
