@@ -1,39 +1,78 @@
 /**
  * `npm run bench [-- suite...]`: runs the benchmark suites side by side and writes the results, with
- * the machine they ran on, into docs/benchmarks.md (between the generated markers).
+ * the machine they ran on, into docs/benchmarks.md (between each suite's generated markers). Suites:
+ * `translation`, `bundles` (default: all).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type BundleResult, INIT_TARGET_MS, runBundleBench, SIZE_TARGET_KB } from './bundles';
 import { type ComparisonResult, machine } from './harness';
 import { runTranslationBench } from './translation';
 
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
-const BEGIN = '<!-- bench:translation:begin -->';
-const END = '<!-- bench:translation:end -->';
 
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const over = (value: number, target: number) => `**no** (${((value / target - 1) * 100).toFixed(0)}% over)`;
 
-const table = (results: readonly ComparisonResult[]): string =>
+const translationTable = (results: readonly ComparisonResult[]): string =>
   [
     '| payload | floor | floor µs/op | translate + validate µs/op | ratio | target | met |',
     '|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
         `| ${r.name} | ${r.baselineLabel} | ${fmt(r.baselineUsPerOp)} | ${fmt(r.candidateUsPerOp)} | ${r.ratio.toFixed(2)}× | ≤ ${r.target}× | ${
-          r.met ? 'yes' : `**no** (${((r.ratio / r.target - 1) * 100).toFixed(0)}% over)`
+          r.met ? 'yes' : over(r.ratio, r.target)
         } |`,
     ),
   ].join('\n');
 
-const progress = (r: ComparisonResult) =>
-  process.stdout.write(`  ${r.met ? '✓' : '✗'} ${r.name}: ${r.ratio.toFixed(2)}× (target ≤ ${r.target}×)\n`);
+const bundleTable = (results: readonly BundleResult[]): string =>
+  [
+    `| function | minified | ≤ ${SIZE_TARGET_KB} KB | import ms | empty ms | over empty | ≤ ${INIT_TARGET_MS} ms | largest parts | if \`import * as z\` | … and SDK external |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${kb(r.bytes)} | ${r.sizeMet ? 'yes' : over(r.bytes, SIZE_TARGET_KB * 1024)} | ${fmt(r.initMs)} | ${fmt(r.emptyInitMs)} | ${fmt(r.initOverMs)} ms | ${
+          r.initMet ? 'yes' : `**no** (${fmt(r.initOverMs - INIT_TARGET_MS)} ms over)`
+        } | ${r.top.map((t) => `${t.name} ${kb(t.bytes)}`).join(', ')} | ${kb(r.bytesZodNamespace)} | ${kb(r.bytesZodNamespaceSdkExternal)} |`,
+    ),
+  ].join('\n');
 
-process.stdout.write(`plantsync benchmarks on ${machine()}\n\ntranslation vs bare parse\n`);
-const translation = runTranslationBench(progress);
+const writeSection = (suite: string, title: string, body: string): void => {
+  const begin = `<!-- bench:${suite}:begin -->`;
+  const end = `<!-- bench:${suite}:end -->`;
+  const section = `${begin}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine()}.\n\n${body}\n${end}`;
+  const existing = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+  const next = existing.includes(begin)
+    ? existing.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), () => section)
+    : `${existing.trimEnd()}\n\n## ${title}\n\n${section}\n`;
+  writeFileSync(DOC, next);
+};
 
-const section = `${BEGIN}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine()}.\n\n${table(translation)}\n${END}`;
-const existing = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
-const next = existing.includes(BEGIN)
-  ? existing.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
-  : `${existing || '# Benchmarks\n'}\n## Translation throughput\n\n${section}\n`;
-writeFileSync(DOC, next);
-process.stdout.write(`\nwrote docs/benchmarks.md\n`);
+const requested = process.argv.slice(2);
+const wants = (suite: string) => requested.length === 0 || requested.includes(suite);
+
+process.stdout.write(`plantsync benchmarks on ${machine()}\n`);
+
+if (wants('translation')) {
+  process.stdout.write('\ntranslation vs bare parse\n');
+  const results = runTranslationBench((r) =>
+    process.stdout.write(
+      `  ${r.met ? '✓' : '✗'} ${r.name}: ${r.ratio.toFixed(2)}× (target ≤ ${r.target}×)\n`,
+    ),
+  );
+  writeSection('translation', 'Translation throughput', translationTable(results));
+}
+
+if (wants('bundles')) {
+  process.stdout.write('\nbundle size and cold-start initialisation vs an empty function\n');
+  const results = await runBundleBench((r) =>
+    process.stdout.write(
+      `  ${r.sizeMet && r.initMet ? '✓' : '✗'} ${r.name}: ${kb(r.bytes)} (≤ ${SIZE_TARGET_KB} KB), ` +
+        `import ${fmt(r.initMs)} ms vs empty ${fmt(r.emptyInitMs)} ms (≤ +${INIT_TARGET_MS} ms)\n`,
+    ),
+  );
+  writeSection('bundles', 'Bundle size and cold start', bundleTable(results));
+}
+
+process.stdout.write('\nwrote docs/benchmarks.md\n');
