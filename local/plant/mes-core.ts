@@ -262,6 +262,8 @@ export interface MesSettings {
    * out-of-order arrival. @default 1
    */
   readonly senders?: number;
+  /** Attempts per POST before a message is recorded as undelivered (backoff doubles, ≥50 ms real). @default 12 */
+  readonly deliveryAttempts?: number;
 }
 
 export interface MesCoreOptions {
@@ -320,6 +322,7 @@ export class MesCore {
       stateOnOperations: false,
       batchSize: 100,
       senders: 1,
+      deliveryAttempts: 12,
       ...options.settings,
     };
     for (const equipment of options.master.equipment) {
@@ -798,7 +801,7 @@ export class MesCore {
       const result = await deliver(
         this.options.ingressUrl,
         { headers: () => ({ 'content-type': head.contentType, ...this.options.ingressHeaders?.() }), body },
-        { clock: this.options.clock },
+        { clock: this.options.clock, maxAttempts: this.settings.deliveryAttempts },
         () => this.stopped,
       );
       for (const item of batch) {
