@@ -17,7 +17,7 @@ import { TemplateResolver } from './intrinsics';
 import { LambdaService } from './lambda';
 import { Meter } from './metering';
 import { type AppModel, buildModel, type RuleModel } from './model';
-import { LOCAL_ACCOUNT, localEnv, nameFromArn, setLocalRegion } from './naming';
+import { arn, LOCAL_ACCOUNT, localEnv, nameFromArn, setLocalRegion } from './naming';
 import { classifyDynamoDb, classifySqs, denyJson, denySqs, startAuthorizingProxy } from './proxy';
 import { StartupReport } from './report';
 import { notEmulatedHandler, secretsHandler } from './secrets';
@@ -62,6 +62,11 @@ export interface LocalRuntime {
   readonly stepFunctions: StepFunctionsService;
   readonly eventBridge: LocalEventBridge;
   readonly startupMs: number;
+  /**
+   * Adds or replaces a Secrets Manager secret (for secrets the app reads by name but does not create,
+   * e.g. connector credentials). Returns its ARN.
+   */
+  putSecret(name: string, value: string): string;
   /** Environment a client process needs to reach the local services (endpoints + dummy credentials). */
   clientEnvironment(): Record<string, string>;
   /** Resolves when no event delivery, async invocation, queue batch or execution is in progress. */
@@ -380,6 +385,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions: sfnService,
       eventBridge: bridge,
       startupMs,
+      putSecret: (name, value) => {
+        const existing = app.secrets.findIndex((x) => x.name === name);
+        const secret = { name, arn: arn.secret(name), value };
+        if (existing >= 0) app.secrets.splice(existing, 1, secret);
+        else app.secrets.push(secret);
+        return secret.arn;
+      },
       clientEnvironment: () => ({
         AWS_REGION: localEnv.region,
         AWS_ACCESS_KEY_ID: 'plantsync-local-operator',

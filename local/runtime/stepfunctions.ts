@@ -49,6 +49,8 @@ export interface Execution {
   stopDate?: Date;
   readonly done: Promise<void>;
   abort?: () => void;
+  /** State-level events (entered, failed, retried, caught), for the log and for tests. */
+  readonly history: { type: string; state?: string; error?: string; cause?: string; timestamp: number }[];
 }
 
 interface PendingToken {
@@ -153,6 +155,7 @@ export class StepFunctionsService {
       input: inputText,
       startDate,
       abort: run.abort,
+      history: [],
       done: run.result
         .then(
           (output) => {
@@ -181,7 +184,38 @@ export class StepFunctionsService {
         }),
     };
     this.executions.set(executionArn, execution);
+    void this.record(execution, m.model.name, run.eventLogs as AsyncGenerator<Record<string, unknown>>);
     return execution;
+  }
+
+  /** Keeps the interpreter's state events and logs failures, so a stuck or failed run can be explained. */
+  private async record(
+    execution: Execution,
+    machineName: string,
+    events: AsyncGenerator<Record<string, unknown>>,
+  ): Promise<void> {
+    try {
+      for await (const event of events) {
+        const state = (event.state as { name?: string } | undefined)?.name;
+        const error = typeof event.Error === 'string' ? event.Error : undefined;
+        const cause = event.Cause === undefined ? undefined : String(event.Cause);
+        execution.history.push({
+          type: String(event.type),
+          ...(state ? { state } : {}),
+          ...(error ? { error } : {}),
+          ...(cause ? { cause } : {}),
+          timestamp: Number(event.timestamp ?? Date.now()),
+        });
+        if (event.type === 'StateFailed' || event.type === 'StateRetried' || event.type === 'StateCaught') {
+          this.deps.log(
+            `execution ${execution.name} of ${machineName}: ${String(event.type)} in "${state}"` +
+              (error ? `: ${error}: ${(cause ?? '').slice(0, 500)}` : ''),
+          );
+        }
+      }
+    } catch {
+      // The log ends with the execution (including aborts).
+    }
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): void {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   DescribeExecutionCommand,
   SendTaskSuccessCommand,
@@ -191,6 +192,17 @@ describe('local runtime on the fixture assembly', () => {
     const [dead] = await drainQueue('PlantsyncFixture-FlakyDlq');
     expect(JSON.parse(dead?.Body ?? '{}').detail).toEqual({ orderId: 'M-1' });
     expect(dead?.MessageAttributes?.ErrorMessage?.StringValue).toContain('(attempt 2)');
+  });
+
+  it('serves secrets the app reads by name once they are put', async () => {
+    const secrets = new SecretsManagerClient({ ...operator, endpoint: runtime.endpoints.secretsmanager });
+    runtime.putSecret('plantsync/sap/1000', '{"user":"PLANTSYNC"}');
+
+    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: 'plantsync/sap/1000' }));
+
+    expect(secret.SecretString).toBe('{"user":"PLANTSYNC"}');
+    expect(secret.ARN).toMatch(/:secret:plantsync\/sap\/1000-[0-9a-f]{6}$/);
+    secrets.destroy();
   });
 
   it('meters billable calls per service', () => {
