@@ -39,9 +39,10 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-/** Binds 127.0.0.1 on an ephemeral port; `handler` answers every request. */
+/** Binds 127.0.0.1 on `port` (0: ephemeral); `handler` answers every request. */
 export const startServer = async (
   handler: (request: SimRequest) => Promise<SimResponse> | SimResponse,
+  port = 0,
 ): Promise<SimServer> => {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
@@ -78,10 +79,21 @@ export const startServer = async (
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server?.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} on 127.0.0.1 is in use: stop what holds it, or change the local configuration`,
+            )
+          : error,
+      ),
+    );
+    server?.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   const result: SimServer = {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     get refuse() {
       return state.refuse;
     },

@@ -39,6 +39,8 @@ export interface GenericRecords {
 }
 
 export interface SimulatedGenericMaintenanceOptions {
+  /** Fixed loopback port (the platform's configuration names it). @default 0, ephemeral */
+  readonly port?: number;
   readonly seed: string | number;
   readonly clock: SimClock;
   readonly master: SimPlantMasterData;
@@ -122,7 +124,7 @@ export class SimulatedGenericMaintenance {
   }
 
   async start(): Promise<this> {
-    this.server = await startServer((request) => this.handle(request));
+    this.server = await startServer((request) => this.handle(request), this.options.port);
     return this;
   }
 

@@ -141,6 +141,8 @@ export interface TechnicianSettings {
 }
 
 export interface SimulatedMaintainxOptions {
+  /** Fixed loopback port (the platform's configuration names it). @default 0, ephemeral */
+  readonly port?: number;
   readonly seed: string | number;
   readonly clock: SimClock;
   readonly plants: readonly MaintainxPlantSetup[];
@@ -221,7 +223,7 @@ export class SimulatedMaintainx {
   }
 
   async start(): Promise<this> {
-    this.server = await startServer((request) => this.handle(request));
+    this.server = await startServer((request) => this.handle(request), this.options.port);
     return this;
   }
 

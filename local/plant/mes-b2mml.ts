@@ -22,6 +22,8 @@ import { type MesFaultSettings, MesFaultSwitch, mesResources, renderJsonFact } f
 export const B2MML_V0700 = 'http://www.mesa.org/xml/B2MML-V0700';
 
 export interface SimulatedB2mmlMesOptions {
+  /** Fixed loopback port (the platform's configuration names it). @default 0, ephemeral */
+  readonly port?: number;
   readonly seed: string | number;
   readonly clock: SimClock;
   readonly master: SimPlantMasterData;
@@ -347,7 +349,7 @@ export class SimulatedB2mmlMes {
   }
 
   async start(): Promise<this> {
-    this.server = await startServer((request) => this.handle(request));
+    this.server = await startServer((request) => this.handle(request), this.options.port);
     return this;
   }
 

@@ -25,6 +25,8 @@ export interface MesFaultSettings {
 }
 
 export interface SimulatedMesOptions {
+  /** Fixed loopback port (the platform's configuration names it). @default 0, ephemeral */
+  readonly port?: number;
   readonly seed: string | number;
   readonly clock: SimClock;
   readonly master: SimPlantMasterData;
@@ -361,7 +363,7 @@ export class SimulatedRestMes {
   }
 
   async start(): Promise<this> {
-    this.server = await startServer((request) => this.handle(request));
+    this.server = await startServer((request) => this.handle(request), this.options.port);
     return this;
   }
 

@@ -60,6 +60,16 @@ export interface SimulatedPlantOptions {
   };
   /** Start the random machine-fault process of every MES. @default true */
   readonly machineFaults?: boolean;
+  /**
+   * Fixed loopback ports, so the systems listen where the platform's configuration says they are
+   * (the `local` environment of infra/config). @default ephemeral ports
+   */
+  readonly ports?: {
+    readonly sap?: number;
+    readonly mes?: Readonly<Record<string, number>>;
+    readonly maintainx?: number;
+    readonly generic?: Readonly<Record<string, number>>;
+  };
 }
 
 export type SimulatedMes = SimulatedRestMes | SimulatedB2mmlMes;
@@ -107,6 +117,7 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
       plants: options.plants,
       masterData,
       ...sapOptions,
+      ...(options.ports?.sap ? { port: options.ports.sap } : {}),
       idoc: {
         url: options.ingress.sapIdocUrl,
         ...(idocPacketSize ? { packetSize: idocPacketSize } : {}),
@@ -129,6 +140,7 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
         ...(mesHeaders ? { ingressHeaders: () => mesHeaders(plant.code) } : {}),
         ...(mesFaults ? { faults: mesFaults } : {}),
         ...(apiKey ? { apiKey } : {}),
+        ...(options.ports?.mes?.[plant.code] ? { port: options.ports.mes[plant.code] } : {}),
       };
       const system =
         plant.mes.profile === 'b2mml' ? new SimulatedB2mmlMes(common) : new SimulatedRestMes(common);
@@ -149,6 +161,7 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
           webhookUrl: options.ingress.webhookUrl('maintainx', p.code),
         })),
         ...options.maintainx,
+        ...(options.ports?.maintainx ? { port: options.ports.maintainx } : {}),
       }).start();
       started.push(maintainx);
     }
@@ -159,6 +172,7 @@ export const startSimulatedPlant = async (options: SimulatedPlantOptions): Promi
         seed: options.seed,
         clock,
         master: masterData.get(p.code) as SimPlantMasterData,
+        ...(options.ports?.generic?.[p.code] ? { port: options.ports.generic[p.code] } : {}),
       }).start();
       started.push(tool);
       generic.set(p.code, tool);

@@ -257,6 +257,8 @@ export interface SapRejectionSettings {
 }
 
 export interface SimulatedSapOptions {
+  /** Fixed loopback port (the platform's configuration names it). @default 0, ephemeral */
+  readonly port?: number;
   readonly seed: string | number;
   readonly clock: SimClock;
   readonly plants: readonly SimPlantConfig[];
@@ -383,7 +385,7 @@ export class SimulatedSap {
   // ---- lifecycle and URLs -----------------------------------------------------------------------
 
   async start(): Promise<this> {
-    this.server = await startServer((request) => this.handle(request));
+    this.server = await startServer((request) => this.handle(request), this.options.port);
     if (this.options.idoc) {
       this.idocSender = new IdocSender({
         url: this.options.idoc.url,
