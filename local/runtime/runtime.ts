@@ -2,11 +2,10 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
   DeliveryError,
   type DeliveryMeta,
-  EventBridgeError,
   LocalEventBridge,
+  startEventBridgeServer,
   type Target,
-} from '../eventbridge/bus';
-import { startEventBridgeServer } from '../eventbridge/server';
+} from '../eventbridge';
 import { ApiGatewayFront } from './apigateway';
 import { readCloudAssembly } from './cdk-out';
 import { createTables, DYNAMODB_LOCAL_KEY, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb';
@@ -208,24 +207,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           return;
         }
         if (targetArn.startsWith('arn:aws:events:') && targetArn.includes(':event-bus/')) {
-          const event = JSON.parse(payload) as {
-            source: string;
-            'detail-type': string;
-            detail: unknown;
-            resources?: string[];
-            time?: string;
-          };
-          const out = bridge.putEvents([
-            {
-              EventBusName: nameFromArn(targetArn),
-              Source: event.source,
-              DetailType: event['detail-type'],
-              Detail: JSON.stringify(event.detail),
-              Resources: event.resources ?? [],
-              ...(event.time ? { Time: event.time } : {}),
-            },
-          ]);
-          if (out.FailedEntryCount > 0) throw new DeliveryError('FailedEntry', JSON.stringify(out.Entries));
+          // Bus to bus: the event travels unchanged (same id, time, source), as on AWS.
+          bridge.forwardEvent(targetArn, JSON.parse(payload));
           return;
         }
         throw new DeliveryError('UnsupportedTarget', `target ${targetArn} is not run locally`, false);
@@ -239,7 +222,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.ports?.eventbridge ? { port: options.ports.eventbridge } : {}),
       authorize: (accessKeyId, action, resourceArn) => {
         const decision = iam.authorize(accessKeyId, action, [resourceArn]);
-        if (!decision.allowed) throw new EventBridgeError('AccessDeniedException', decision.message);
+        if (!decision.allowed) return { allowed: false, message: decision.message };
         meter.count('eventbridge', action.replace('events:', ''));
         return true;
       },

@@ -205,6 +205,19 @@ describe('local runtime on the fixture assembly', () => {
     secrets.destroy();
   });
 
+  it('forwards an event unchanged from one bus to another', async () => {
+    const put = await events.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'plantsync-fixture', Source: 'plantsync.analytics', DetailType: 'X', Detail: '{}' }],
+      }),
+    );
+
+    await runtime.settle();
+
+    const [mirrored] = await drainQueue('PlantsyncFixture-MirrorQueue');
+    expect(JSON.parse(mirrored?.Body ?? '{}').id).toBe(put.Entries?.[0]?.EventId);
+  });
+
   it('meters billable calls per service', () => {
     const meter = runtime.meter.snapshot();
 
