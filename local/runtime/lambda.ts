@@ -281,6 +281,15 @@ export class LocalFunction {
   }
 
   private run(env: Environment, event: string): Promise<InvokeResult> {
+    const started = Date.now();
+    return this.runOnce(env, event).finally(() => {
+      // Billed duration: wall time rounded up to the millisecond, times memory (GB-ms).
+      const ms = Math.max(1, Date.now() - started);
+      this.options.meter.count('lambda-gb-ms', this.model.name, (ms * this.model.memoryMb) / 1024);
+    });
+  }
+
+  private runOnce(env: Environment, event: string): Promise<InvokeResult> {
     const requestId = randomUUID();
     const timeoutMs = this.model.timeoutSeconds * 1000;
     const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Parent=${randomUUID().replace(/-/g, '').slice(0, 16)};Sampled=0`;

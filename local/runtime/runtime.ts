@@ -6,6 +6,7 @@ import {
   startEventBridgeServer,
   type Target,
 } from '../eventbridge';
+import type { Usage } from '../report/cost';
 import { ApiGatewayFront } from './apigateway';
 import { readCloudAssembly } from './cdk-out';
 import { createTables, DYNAMODB_LOCAL_KEY, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb';
@@ -66,6 +67,8 @@ export interface LocalRuntime {
    * e.g. connector credentials). Returns its ARN.
    */
   putSecret(name: string, value: string): string;
+  /** Billable usage so far in the units the cost report prices (see local/report/cost.ts). */
+  usage(): Usage;
   /** Environment a client process needs to reach the local services (endpoints + dummy credentials). */
   clientEnvironment(): Record<string, string>;
   /** Resolves when no event delivery, async invocation, queue batch or execution is in progress. */
@@ -375,6 +378,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         else app.secrets.push(secret);
         return secret.arn;
       },
+      usage: () => usageOf(meter, bridge, sfnService),
       clientEnvironment: () => ({
         AWS_REGION: localEnv.region,
         AWS_ACCESS_KEY_ID: 'plantsync-local-operator',
@@ -404,6 +408,51 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Usage in billing units. DynamoDB units are counted per request (1 unit per write or read, 2 per
+ * transactional item), not from item sizes; Step Functions transitions from the interpreter's events.
+ */
+function usageOf(meter: Meter, bridge: LocalEventBridge, sfn: StepFunctionsService): Usage {
+  const m = meter.snapshot();
+  const sum = (service: string, filter: (op: string) => boolean = () => true) =>
+    Object.entries(m[service] ?? {})
+      .filter(([op]) => filter(op))
+      .reduce((total, [, n]) => total + n, 0);
+  const ddb = (op: string) => m.dynamodb?.[op] ?? 0;
+  let standardTransitions = 0;
+  let expressRequests = 0;
+  let expressGbSeconds = 0;
+  for (const e of sfn.executions.values()) {
+    const machine = sfn.machines.get(e.stateMachineArn)?.model;
+    if (machine?.type === 'EXPRESS') {
+      expressRequests++;
+      const end = e.stopDate?.getTime() ?? Date.now();
+      expressGbSeconds += ((end - e.startDate.getTime()) / 1000) * (64 / 1024);
+    } else {
+      standardTransitions += e.history.filter((h) => h.type === 'StateEntered').length;
+    }
+  }
+  return {
+    lambdaRequests: sum('lambda', (op) => op.startsWith('Invoke ')),
+    lambdaGbSeconds: sum('lambda-gb-ms') / 1000,
+    sfnStandardTransitions: standardTransitions,
+    sfnExpressRequests: expressRequests,
+    sfnExpressGbSeconds: expressGbSeconds,
+    eventBridgeEvents: bridge.metering().billablePutEvents,
+    sqsRequests: sum('sqs', (op) => !op.endsWith('(denied)')),
+    dynamoWriteUnits:
+      ddb('PutItem') +
+      ddb('UpdateItem') +
+      ddb('DeleteItem') +
+      ddb('BatchWriteItem') +
+      2 * ddb('TransactWriteItems'),
+    dynamoReadUnits:
+      ddb('GetItem') + ddb('Query') + ddb('Scan') + ddb('BatchGetItem') + 2 * ddb('TransactGetItems'),
+    apiGatewayRequests: sum('apigateway', (op) => !op.startsWith('policy violation')),
+    secretsManagerCalls: sum('secretsmanager'),
+  };
 }
 
 /** Whether a queue polled by a mapping still holds messages (visible, in flight or delayed). */

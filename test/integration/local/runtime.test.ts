@@ -208,7 +208,9 @@ describe('local runtime on the fixture assembly', () => {
   it('forwards an event unchanged from one bus to another', async () => {
     const put = await events.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: 'plantsync-fixture', Source: 'plantsync.analytics', DetailType: 'X', Detail: '{}' }],
+        Entries: [
+          { EventBusName: 'plantsync-fixture', Source: 'plantsync.analytics', DetailType: 'X', Detail: '{}' },
+        ],
       }),
     );
 
@@ -225,6 +227,16 @@ describe('local runtime on the fixture assembly', () => {
     expect(runtime.meter.total('lambda')).toBeGreaterThan(0);
     expect(runtime.meter.total('stepfunctions')).toBeGreaterThan(0);
     expect(runtime.meter.total('sqs')).toBeGreaterThan(0);
+  });
+
+  it('reports usage in the units the cost report prices', () => {
+    const usage = runtime.usage();
+
+    expect(usage.lambdaRequests).toBeGreaterThan(0);
+    expect(usage.lambdaGbSeconds).toBeGreaterThan(0);
+    expect(usage.sfnStandardTransitions).toBeGreaterThan(0);
+    expect(usage.eventBridgeEvents).toBeGreaterThan(0);
+    expect(usage.dynamoWriteUnits).toBeGreaterThan(0);
   });
 });
 
