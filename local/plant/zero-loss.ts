@@ -41,7 +41,7 @@ export interface ZeroLossReport {
   readonly mesResends: number;
 }
 
-interface NotificationLike {
+export interface NotificationLike {
   readonly plant: string;
   readonly equipment?: string;
   readonly externalReference?: string;
@@ -95,55 +95,14 @@ export const checkZeroLoss = (plant: SimulatedPlant, options: ZeroLossOptions = 
   }
 
   // 3. downtime → notification, one per fault
-  const impactIds = new Set(
-    sap.operationalImpacts.filter((i) => i.source === 'notification').map((i) => i.id),
-  );
-  const notifications: NotificationLike[] = [
-    // SAP notifications that stand for a fault: the equipment is down, not a planned-window
-    // (operational impact) posting or a completion summary.
-    ...sap.notifications
-      .filter((n) => n.objectIsDown && !impactIds.has(n.notification))
-      .map((n) => ({
-        plant: n.plant,
-        equipment: n.equipment,
-        createdAt: n.createdAt,
-        ...(n.externalReference ? { externalReference: n.externalReference } : {}),
-      })),
-    ...(plant.maintainx?.records.workRequests ?? []).map((r) => ({
-      plant: r.plant,
-      createdAt: r.createdAt,
-      ...(r.equipmentId ? { equipment: r.equipmentId } : {}),
-      ...(r.externalReference ? { externalReference: r.externalReference } : {}),
-    })),
-    ...[...plant.generic].flatMap(([code, tool]) =>
-      tool.records.records
-        .filter((r) => r.type === 'request')
-        .map((r) => ({
-          plant: code,
-          equipment: r.asset.tag,
-          createdAt: Date.parse(r.createdAt),
-          ...(r.externalRef ? { externalReference: r.externalRef } : {}),
-        })),
-    ),
-  ];
+  const notifications = notificationsOf(plant);
   const incidents = [...plant.mes.values()]
     .flatMap((m) => m.records.incidents)
     .filter((i) => i.startedAt <= now - grace);
   const incidentsWithoutNotification: DowntimeIncident[] = [];
   const incidentsWithSeveralNotifications: { incident: DowntimeIncident; notifications: number }[] = [];
   for (const incident of incidents) {
-    const next = incidents
-      .filter((i) => i.equipmentId === incident.equipmentId && i.startedAt > incident.startedAt)
-      .reduce((min, i) => Math.min(min, i.startedAt), Number.POSITIVE_INFINITY);
-    const matched = notifications.filter(
-      (n) =>
-        (n.externalReference !== undefined &&
-          incident.downtimeIds.some((id) => n.externalReference?.includes(id))) ||
-        (n.plant === incident.plant &&
-          n.equipment === incident.equipmentId &&
-          n.createdAt >= Math.floor(incident.startedAt / 1000) * 1000 &&
-          n.createdAt < next),
-    );
+    const matched = notificationsForIncident(incident, incidents, notifications);
     if (matched.length === 0) incidentsWithoutNotification.push(incident);
     if (matched.length > 1)
       incidentsWithSeveralNotifications.push({ incident, notifications: matched.length });
@@ -177,4 +136,63 @@ export const checkZeroLoss = (plant: SimulatedPlant, options: ZeroLossOptions = 
     duplicates,
     mesResends,
   };
+};
+
+/** Every notification the maintenance side holds that stands for a fault, across all platforms. */
+export const notificationsOf = (plant: SimulatedPlant): NotificationLike[] => {
+  const sap = plant.sap.records;
+  const impactIds = new Set(
+    sap.operationalImpacts.filter((i) => i.source === 'notification').map((i) => i.id),
+  );
+  return [
+    // SAP notifications that stand for a fault: the equipment is down, not a planned-window
+    // (operational impact) posting or a completion summary.
+    ...sap.notifications
+      .filter((n) => n.objectIsDown && !impactIds.has(n.notification))
+      .map((n) => ({
+        plant: n.plant,
+        equipment: n.equipment,
+        createdAt: n.createdAt,
+        ...(n.externalReference ? { externalReference: n.externalReference } : {}),
+      })),
+    ...(plant.maintainx?.records.workRequests ?? []).map((r) => ({
+      plant: r.plant,
+      createdAt: r.createdAt,
+      ...(r.equipmentId ? { equipment: r.equipmentId } : {}),
+      ...(r.externalReference ? { externalReference: r.externalReference } : {}),
+    })),
+    ...[...plant.generic].flatMap(([code, tool]) =>
+      tool.records.records
+        .filter((r) => r.type === 'request')
+        .map((r) => ({
+          plant: code,
+          equipment: r.asset.tag,
+          createdAt: Date.parse(r.createdAt),
+          ...(r.externalRef ? { externalReference: r.externalRef } : {}),
+        })),
+    ),
+  ];
+};
+
+/**
+ * The notifications raised for one incident: by plantsync's reference (it names a downtime id), or
+ * for the same equipment between this incident's start and the equipment's next incident.
+ */
+export const notificationsForIncident = (
+  incident: DowntimeIncident,
+  incidents: readonly DowntimeIncident[],
+  notifications: readonly NotificationLike[],
+): NotificationLike[] => {
+  const next = incidents
+    .filter((i) => i.equipmentId === incident.equipmentId && i.startedAt > incident.startedAt)
+    .reduce((min, i) => Math.min(min, i.startedAt), Number.POSITIVE_INFINITY);
+  return notifications.filter(
+    (n) =>
+      (n.externalReference !== undefined &&
+        incident.downtimeIds.some((id) => n.externalReference?.includes(id))) ||
+      (n.plant === incident.plant &&
+        n.equipment === incident.equipmentId &&
+        n.createdAt >= Math.floor(incident.startedAt / 1000) * 1000 &&
+        n.createdAt < next),
+  );
 };
