@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { definitionOf } from '../../events/catalogue';
+import { Metadata } from '../../events/envelope';
 import { ValidationError } from '../../shared/errors';
 import { translatePerformance } from './b2mml/inbound';
 import type { MesFact } from './facts';
@@ -41,14 +42,19 @@ export const toPreviewEvents = (facts: readonly MesFact[], producer = 'mes.trans
       },
       data: fact.data,
     };
-    const parsed = definition.detail.safeParse(detail);
-    if (!parsed.success) {
-      throw new ValidationError(`invalid ${fact.detailType}: ${z.prettifyError(parsed.error)}`);
+    // `fact.data` already passed the catalogue's data schema in `canonical()` (no event schema
+    // transforms, so a second pass returns the same value): only the envelope is left to check.
+    const metadata = Metadata.safeParse(detail.metadata);
+    if (!metadata.success) {
+      const parsed = definition.detail.safeParse(detail);
+      throw new ValidationError(
+        `invalid ${fact.detailType}: ${parsed.success ? z.prettifyError(metadata.error) : z.prettifyError(parsed.error)}`,
+      );
     }
     return {
       source: definition.source,
       detailType: fact.detailType,
-      detail: parsed.data as TranslatedEvent['detail'],
+      detail: { metadata: metadata.data, data: fact.data } as TranslatedEvent['detail'],
     };
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { definitionOf } from '../../../events';
+import { Metadata } from '../../../events/envelope';
 import { ValidationError } from '../../../shared/errors';
 import { mapMaintainxWebhook, type WebhookMappingConfig } from './webhook';
 
@@ -79,11 +80,20 @@ export const translateMaintainxWebhook = (
         },
         data: event.data,
       };
-      const checked = definition.detail.safeParse(detail);
-      if (!checked.success) {
-        throw new ValidationError(`invalid ${event.detailType}: ${z.prettifyError(checked.error)}`);
+      // `event.data` already passed the catalogue's data schema in the mapping (no event schema
+      // transforms, so a second pass returns the same value): only the envelope is left to check.
+      const metadata = Metadata.safeParse(detail.metadata);
+      if (!metadata.success) {
+        const checked = definition.detail.safeParse(detail);
+        throw new ValidationError(
+          `invalid ${event.detailType}: ${z.prettifyError(checked.success ? metadata.error : checked.error)}`,
+        );
       }
-      return { source: definition.source, detailType: event.detailType, detail: checked.data };
+      return {
+        source: definition.source,
+        detailType: event.detailType,
+        detail: { metadata: metadata.data, data: event.data },
+      };
     }),
   );
 };

@@ -48,6 +48,8 @@ const parser = new XMLParser({
   trimValues: true,
   processEntities: true,
   isArray: (name) => REPEATING.has(name),
+  // The isArray callback ignores the path: skip building a path string for every element.
+  jPath: false,
 });
 
 export type XmlNode = { readonly [key: string]: unknown };

@@ -37,6 +37,8 @@ const parser = new XMLParser({
   isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
   // Middleware (PI/CPI) sometimes prefixes the root with a namespace; segment names are what count.
   removeNSPrefix: true,
+  // The isArray callback ignores the path: skip building a path string for every element.
+  jPath: false,
 });
 
 type XmlNode = string | { readonly [key: string]: unknown };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { definitionOf, PlantCode } from '../../../events';
+import { Metadata } from '../../../events/envelope';
 import {
   IdocInvalidValueError,
   IdocRejectedError,
@@ -176,16 +177,23 @@ export const translateSapIdoc = (text: string): CliEvent[] => {
       producer: 'sap.idoc-ingress',
       sourceRef: event.sourceRef,
     };
-    const parsed = definition.detail.safeParse({ metadata, data: event.data });
-    if (!parsed.success) {
+    // `event.data` already passed the catalogue's data schema in `validate` (no event schema
+    // transforms, so a second pass returns the same value): only the envelope is left to check.
+    const checked = Metadata.safeParse(metadata);
+    if (!checked.success) {
+      const parsed = definition.detail.safeParse({ metadata, data: event.data });
       throw new IdocSchemaViolationError(
-        `envelope invalid: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`,
+        `envelope invalid: ${z.prettifyError(parsed.success ? checked.error : parsed.error).replace(/\n/g, ' ')}`,
         {
           docnum: event.sourceRef.id,
         },
       );
     }
-    return { source: event.source, detailType: event.detailType, detail: parsed.data as CliEvent['detail'] };
+    return {
+      source: event.source,
+      detailType: event.detailType,
+      detail: { metadata: checked.data, data: event.data } as CliEvent['detail'],
+    };
   });
 };
 
