@@ -4,6 +4,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { type CompiledPattern, compilePattern } from '../eventbridge';
 import type { LambdaService } from './lambda';
 import type { Meter } from './metering';
 import type { EventSourceMappingModel, QueueModel } from './model';
@@ -19,6 +20,7 @@ export class SqsEventSourceMapping {
   private readonly abort = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private inFlight = 0;
+  private readonly filters: CompiledPattern[];
 
   constructor(
     readonly model: EventSourceMappingModel,
@@ -27,7 +29,10 @@ export class SqsEventSourceMapping {
     private readonly lambda: LambdaService,
     private readonly meter: Meter,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    // Invalid patterns throw here, so the runtime reports them at start-up.
+    this.filters = model.filters.map((p) => compilePattern(p));
+  }
 
   /** Pollers: the mapping's MaximumConcurrency, capped by the function's concurrency. */
   get pollers(): number {
@@ -95,9 +100,40 @@ export class SqsEventSourceMapping {
     return batch;
   }
 
-  private async process(messages: Message[]): Promise<void> {
+  /** Lambda event filtering: records matching no filter are deleted without invoking the function. */
+  private async filter(messages: Message[]): Promise<Message[]> {
+    if (this.filters.length === 0) return messages;
+    const matched: Message[] = [];
+    const dropped: Message[] = [];
+    for (const m of messages) {
+      const record: Record<string, unknown> = { ...this.record(m) };
+      try {
+        record.body = JSON.parse(m.Body ?? '');
+      } catch {
+        // A body that is not JSON is matched as a plain string.
+      }
+      (this.filters.some((f) => f.matches(record)) ? matched : dropped).push(m);
+    }
+    await this.delete(dropped);
+    return matched;
+  }
+
+  private async delete(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    this.meter.count('sqs', 'DeleteMessageBatch (event source mapping)');
+    await this.client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: this.queue.url,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
+      }),
+    );
+  }
+
+  private async process(received: Message[]): Promise<void> {
     const fn = this.lambda.get(this.model.functionName);
     if (!fn) throw new Error(`function ${this.model.functionName} is not in the app`);
+    const messages = await this.filter(received);
+    if (messages.length === 0) return;
     const event = { Records: messages.map((m) => this.record(m)) };
     let succeeded: Message[] = [];
     try {
@@ -113,14 +149,7 @@ export class SqsEventSourceMapping {
     } catch (error) {
       this.log(`${this.model.functionName}: invoke failed: ${String(error)}`);
     }
-    if (succeeded.length === 0) return;
-    this.meter.count('sqs', 'DeleteMessageBatch (event source mapping)');
-    await this.client.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: this.queue.url,
-        Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-      }),
-    );
+    await this.delete(succeeded);
   }
 
   /** Applies ReportBatchItemFailures semantics, as Lambda documents them. */

@@ -89,6 +89,8 @@ export interface EventSourceMappingModel {
   readonly reportBatchItemFailures: boolean;
   readonly maximumConcurrency?: number;
   readonly enabled: boolean;
+  /** FilterCriteria patterns (EventBridge pattern syntax over the SQS record, body parsed as JSON). */
+  readonly filters: string[];
 }
 
 export interface BusModel {
@@ -330,6 +332,7 @@ const PROPERTIES: Record<string, { h: string[]; r: string[] }> = {
       'FunctionResponseTypes',
       'ScalingConfig',
       'Enabled',
+      'FilterCriteria',
     ],
     r: ['Tags', 'MetricsConfig'],
   },
@@ -534,6 +537,11 @@ export function buildModel(resolver: TemplateResolver, report: StartupReport, cd
               ? { maximumConcurrency: Number(scaling.MaximumConcurrency) }
               : {}),
             enabled: props.Enabled !== false && props.Enabled !== 'false',
+            filters: (
+              (props.FilterCriteria as { Filters?: { Pattern?: string }[] } | undefined)?.Filters ?? []
+            )
+              .map((f) => f.Pattern)
+              .filter((p): p is string => typeof p === 'string'),
           });
           break;
         }

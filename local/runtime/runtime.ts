@@ -334,7 +334,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         report.add('unsupported', esm.id, `queue ${esm.queueArn} is not in the app`);
         continue;
       }
-      const mapping = new SqsEventSourceMapping(esm, queue, pollClient, lambdaService, meter, log);
+      let mapping: SqsEventSourceMapping;
+      try {
+        mapping = new SqsEventSourceMapping(esm, queue, pollClient, lambdaService, meter, log);
+      } catch (error) {
+        report.add('unsupported', esm.id, `filter criteria rejected: ${String(error)}; mapping not started`);
+        continue;
+      }
       mapping.start();
       mappings.push(mapping);
     }

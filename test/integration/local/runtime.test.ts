@@ -8,7 +8,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime/runtime';
 
 const cdkOut = join(import.meta.dirname, '../../fixtures/local/assembly');
@@ -218,6 +218,22 @@ describe('local runtime on the fixture assembly', () => {
 
     const [mirrored] = await drainQueue('PlantsyncFixture-MirrorQueue');
     expect(JSON.parse(mirrored?.Body ?? '{}').id).toBe(put.Entries?.[0]?.EventId);
+  });
+
+  it('drops records that match no filter criteria without invoking the function', async () => {
+    for (const keep of [true, false]) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl('PlantsyncFixture-FilteredQueue'),
+          MessageBody: JSON.stringify({ keep }),
+        }),
+      );
+    }
+
+    await runtime.settle();
+
+    expect(runtime.meter.snapshot().lambda?.['Invoke PlantsyncFixture-FilterFn']).toBe(1);
+    expect(await drainQueue('PlantsyncFixture-FilteredQueue')).toEqual([]);
   });
 
   it('meters billable calls per service', () => {
