@@ -28,13 +28,14 @@ export const SyncExceptionKind = z.enum([
   'order-stuck',
   'compensation-failed',
   'mapping-missing',
+  'approval-expired',
 ]);
 
 export const SyncExceptionRaised = defineEvent({
   detailType: 'SyncExceptionRaised',
   owner: 'plantsync',
   version: 1,
-  minor: 0,
+  minor: 1,
   summary: 'A business exception that needs a person: what went wrong, on what, and who owns the fix.',
   data: z.object({
     exceptionId: Identifier,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InventoryAdjustmentRequested } from '../../../events';
+import { commonTasks } from './common';
 import { ctxOf, parsePayload, TaskBase, type TaskFn, type WorkflowDeps } from './deps';
 
 const Adjustment = TaskBase.extend({ adjustment: InventoryAdjustmentRequested.data });
@@ -49,12 +50,29 @@ export const inventoryTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     return { materialDocument };
   },
 
+  /** Rejected or expired; an expired adjustment is a sync exception for the inventory controller. */
   'inventory/mark': async (payload) => {
     const p = parsePayload(Mark, payload);
     await deps.repo.updateClaim(ADJUSTMENT(p.plant), p.adjustment.adjustmentId, {
       status: p.status,
       taskToken: null,
     });
+    if (p.status === 'EXPIRED') {
+      const raise = commonTasks(deps)['common/raise-sync-exception'] as TaskFn;
+      const raised = (await raise({
+        task: 'common/raise-sync-exception',
+        correlationId: p.correlationId,
+        plant: p.plant,
+        kind: 'approval-expired',
+        owner: { system: 'sap', role: 'inventory controller' },
+        businessKey: { kind: 'adjustment', value: p.adjustment.adjustmentId },
+        severity: 'medium',
+        reason:
+          `Inventory adjustment ${p.adjustment.adjustmentId} was neither approved nor rejected in time; ` +
+          'SAP was not touched. Ask MES to raise it again if it still applies.',
+      })) as { exceptionId: string };
+      return { status: p.status, exceptionId: raised.exceptionId };
+    }
     return { status: p.status };
   },
 });

@@ -28,7 +28,7 @@ describe('workflow-tasks Lambda handler', () => {
     ).rejects.toMatchObject({ name: 'ValidationError' });
   });
 
-  it('fails an unbound connector port with a PermanentError that names it', async () => {
+  it('fails a connector call whose MES settings are missing with a ConfigError naming them', async () => {
     const { handler } = await import('../../../functions/workflows/handler');
 
     await expect(
@@ -50,8 +50,8 @@ describe('workflow-tasks Lambda handler', () => {
         context,
       ),
     ).rejects.toMatchObject({
-      name: 'PermanentError',
-      message: expect.stringContaining('MesPort.readProductionStatus'),
+      name: 'ConfigError',
+      message: expect.stringContaining('PLANTS_JSON'),
     });
   });
 });
