@@ -71,8 +71,12 @@ export interface LocalRuntime {
   usage(): Usage;
   /** Environment a client process needs to reach the local services (endpoints + dummy credentials). */
   clientEnvironment(): Record<string, string>;
-  /** Resolves when no event delivery, async invocation, queue batch or execution is in progress. */
-  settle(): Promise<void>;
+  /**
+   * Resolves when no event delivery, async invocation, queue record (visible, in flight or delayed) or
+   * execution is in progress; executions waiting for a task token count as settled. With `timeoutMs`,
+   * resolves `false` if that takes longer (records failing into long visibility timeouts can).
+   */
+  settle(options?: { timeoutMs?: number }): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -391,19 +395,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         AWS_SECRET_ACCESS_KEY: 'local',
         ...endpointsForFunctions,
       }),
-      settle: async () => {
-        for (let quiet = 0; quiet < 3; ) {
-          await bridge.drain();
-          await lambdaService.drainAsync();
-          await sfnService.drain();
-          const busy = mappings.some((m) => m.busy) || (await queuesHaveVisibleWork(sqs.url, app, mappings));
-          if (busy) {
-            quiet = 0;
-            await new Promise((r) => setTimeout(r, 100));
-          } else {
-            quiet++;
-            await new Promise((r) => setTimeout(r, 50));
+      settle: async (settleOptions) => {
+        const quietly = async () => {
+          for (let quiet = 0; quiet < 3; ) {
+            await bridge.drain();
+            await lambdaService.drainAsync();
+            await sfnService.drain();
+            const busy =
+              mappings.some((m) => m.busy) || (await queuesHaveVisibleWork(sqs.url, app, mappings));
+            quiet = busy ? 0 : quiet + 1;
+            await new Promise((r) => setTimeout(r, busy ? 100 : 50));
           }
+          return true;
+        };
+        if (settleOptions?.timeoutMs === undefined) return quietly();
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), settleOptions.timeoutMs);
+        });
+        try {
+          return await Promise.race([quietly(), timeout]);
+        } finally {
+          clearTimeout(timer);
         }
       },
       stop: async () => {
