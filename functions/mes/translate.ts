@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { definitionOf } from '../../events/catalogue';
 import { Metadata } from '../../events/envelope';
@@ -18,7 +18,7 @@ export const PREVIEW_CORRELATION_ID = 'translate-preview';
 
 /** A UUID derived from the idempotency key, so the same input prints the same output. */
 const stableUuid = (key: string): string => {
-  const h = createHash('sha256').update(key).digest('hex');
+  const h = hash('sha256', key, 'hex');
   const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };

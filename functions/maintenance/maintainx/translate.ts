@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { definitionOf } from '../../../events';
 import { Metadata } from '../../../events/envelope';
@@ -26,7 +26,7 @@ export interface TranslatedEvent {
 
 /** A UUID derived from a string, so the same input always gives the same event id. */
 const deterministicUuid = (seed: string): string => {
-  const h = createHash('sha256').update(seed).digest('hex');
+  const h = hash('sha256', seed, 'hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
