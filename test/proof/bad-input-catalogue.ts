@@ -580,6 +580,11 @@ const maintainx = httpCases('maintenance-webhook', [
     expect: rejected(400, 'occurredAt'),
   },
   {
+    kind: 'invalid date (occurredAt 30 February)',
+    input: () => webhook(workOrderWith({ occurredAt: '2026-02-30T06:12:44.318Z' })),
+    expect: rejected(400, 'occurredAt'),
+  },
+  {
     kind: 'huge number (workOrderId 1e309)',
     input: () => webhook(workOrderBody().replace('"workOrderId": 5531207', '"workOrderId": 1e309')),
     expect: rejected(400, 'received Infinity'),
@@ -645,6 +650,11 @@ const api = httpCases('business-api', [
   {
     kind: 'invalid date (dueBy 30 February)',
     input: () => apiPost('/v1/work-orders', { ...workOrderRequest, dueBy: '2026-02-30T10:00:00Z' }),
+    expect: rejected(400, 'dueBy'),
+  },
+  {
+    kind: 'invalid date (dueBy in year 10000)',
+    input: () => apiPost('/v1/work-orders', { ...workOrderRequest, dueBy: '+010000-01-01T00:00:00Z' }),
     expect: rejected(400, 'dueBy'),
   },
   {
@@ -715,6 +725,16 @@ const mesPublisher = queueCases('mes-publisher', [
     expect: deadLetter('invalid ProductionOrderReleased'),
   },
   {
+    kind: 'huge number (1e309 JSON literal in a quantity)',
+    input: () => {
+      const body = JSON.stringify(releasedEvent());
+      const changed = body.replace(/"plannedQuantity":\{"value":"[^"]+"/, '"plannedQuantity":{"value":1e309');
+      if (changed === body) throw new Error('catalogue builder: no plannedQuantity in the event');
+      return { body: changed };
+    },
+    expect: deadLetter('invalid ProductionOrderReleased'),
+  },
+  {
     kind: 'unknown plant (no MES configured)',
     input: () => withDetail(releasedEvent(), 'metadata', { plant: '9999' }),
     expect: deadLetter('plant 9999 has no MES configured'),
@@ -740,6 +760,11 @@ const sapPoster = queueCases('sap-poster', [
   {
     kind: 'unknown unit in a confirmation',
     input: () => withDetail(confirmedEvent(), 'data', { yield: { value: '5', unit: 'PCS' } }),
+    expect: deadLetter('invalid ProductionConfirmed'),
+  },
+  {
+    kind: '30-digit quantity in a confirmation',
+    input: () => withDetail(confirmedEvent(), 'data', { yield: { value: '9'.repeat(30), unit: 'H87' } }),
     expect: deadLetter('invalid ProductionConfirmed'),
   },
   {
@@ -774,6 +799,11 @@ const egress = queueCases('maintenance-egress', [
     kind: 'invalid plant code in a command',
     input: () => command({ plant: '../../1010' }),
     expect: deadLetter('plant'),
+  },
+  {
+    kind: 'oversize title (5,000 characters)',
+    input: () => command({ title: 'x'.repeat(5000) }),
+    expect: deadLetter('title'),
   },
 ]);
 

@@ -149,6 +149,14 @@ export const renderSecuritySection = (summary: SecuritySummary): string => {
         `| ${e.name} | ${e.counts.statements} | ${e.counts.functions} | ${e.counts.queues} | ${e.counts.tables} | ${e.counts.buses} | ${e.violations.length} |`,
     ),
     '',
+    'Actions granted on Resource `*` (only services without resource-level scoping):',
+    '',
+    ...summary.environments.map(
+      (e) =>
+        `- ${e.name}: ` +
+        (e.starResourceActions.length ? e.starResourceActions.map((a) => `\`${a}\``).join(', ') : 'none'),
+    ),
+    '',
     'Rules checked:',
     '',
     ...summary.rules.map((r) => `- ${r}`),

@@ -40,7 +40,7 @@ export const RULES = [
   'No IAM statement allows Action `*` or a whole service (`service:*`).',
   'No IAM statement with Resource `*` grants data-store actions (dynamodb, sqs, events, secretsmanager, kms, s3, states, sns, lambda:Invoke).',
   'Every SQS queue is encrypted with a KMS key (`KmsMasterKeyId`).',
-  'Every DynamoDB table is encrypted with KMS (`SSESpecification.SSEType: KMS`).',
+  'Every DynamoDB table is encrypted with KMS (`SSESpecification.SSEEnabled`, or `SSEType: KMS` for global tables).',
   'Every EventBridge bus is encrypted with a customer managed KMS key (`KmsKeyIdentifier`).',
   'No Lambda environment variable holds a secret value: a variable with a sensitive name (password, secret, token, api key, credential) carries only a secret reference (a Secrets Manager ARN or a hierarchical secret name such as `plantsync/dev/1000/mes`), no value looks like a credential (AWS access key id, PEM private key, `whsec_…`, bearer token, `user:password@` URL), and JSON values carry no sensitive key with a literal value.',
 ] as const;
@@ -88,8 +88,11 @@ const statementsOf = (template: Template): { where: string; statement: Statement
   return out;
 };
 
-const iamViolations = (template: Template): { statements: number; violations: string[] } => {
+const iamViolations = (
+  template: Template,
+): { statements: number; violations: string[]; starResourceActions: string[] } => {
   const violations: string[] = [];
+  const starResourceActions: string[] = [];
   const statements = statementsOf(template);
   for (const { where, statement } of statements) {
     if (statement.Effect !== 'Allow') continue;
@@ -103,6 +106,7 @@ const iamViolations = (template: Template): { statements: number; violations: st
     }
     const resources = asArray(statement.Resource);
     if (resources.includes('*')) {
+      starResourceActions.push(...actions);
       const dataActions = actions.filter((a) =>
         DATA_STORE_PREFIXES.some((p) => a.toLowerCase().startsWith(p)),
       );
@@ -110,7 +114,7 @@ const iamViolations = (template: Template): { statements: number; violations: st
         violations.push(`${where}: Resource * for data-store actions ${dataActions.join(', ')}`);
     }
   }
-  return { statements: statements.length, violations };
+  return { statements: statements.length, violations, starResourceActions };
 };
 
 const encryptionViolations = (template: Template) => {
@@ -202,6 +206,8 @@ export interface EnvironmentSecurity {
     readonly buses: number;
   };
   readonly iam: readonly string[];
+  /** Distinct actions granted on Resource `*` (allowed only where the service has no resource-level scoping). */
+  readonly starResourceActions: readonly string[];
   readonly encryption: readonly string[];
   readonly secrets: readonly string[];
   readonly violations: readonly string[];
@@ -216,6 +222,7 @@ export const analyzeEnvironment = (env: EnvironmentTemplates): EnvironmentSecuri
   const iam: string[] = [];
   const encryption: string[] = [];
   const secrets: string[] = [];
+  const starResourceActions = new Set<string>();
   const counts = { statements: 0, functions: 0, queues: 0, tables: 0, buses: 0 };
   for (const [stack, template] of Object.entries(env.templates)) {
     const i = iamViolations(template);
@@ -227,6 +234,7 @@ export const analyzeEnvironment = (env: EnvironmentTemplates): EnvironmentSecuri
     counts.tables += e.counts.tables;
     counts.buses += e.counts.buses;
     iam.push(...i.violations.map((v) => `${stack}/${v}`));
+    for (const a of i.starResourceActions) starResourceActions.add(a);
     encryption.push(...e.violations.map((v) => `${stack}/${v}`));
     secrets.push(...l.violations.map((v) => `${stack}/${v}`));
   }
@@ -234,6 +242,7 @@ export const analyzeEnvironment = (env: EnvironmentTemplates): EnvironmentSecuri
     name: env.name,
     counts,
     iam,
+    starResourceActions: [...starResourceActions].sort(),
     encryption,
     secrets,
     violations: [...iam, ...encryption, ...secrets],
