@@ -52,6 +52,10 @@ export async function startDynamoDbLocal(log: (line: string) => void): Promise<D
     // DynamoDB Local writes a metadata file into its working directory: keep it out of the project.
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: mkdtempSync(join(tmpdir(), 'plantsync-dynamodb-')) },
   );
+  // If the runtime dies without stop(), the JVM must not outlive it.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.removeListener('exit', killChild));
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {
     output += c.toString();
