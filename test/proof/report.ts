@@ -142,11 +142,11 @@ export const renderSecuritySection = (summary: SecuritySummary): string => {
   const lines = [
     `Offline synth (\`buildPlantsync\`, no bundling) of every environment: ${summary.environments.map((e) => e.name).join(', ')}.`,
     '',
-    '| Environment | IAM statements | Lambda functions | Queues | Tables | Buses | Violations |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| Environment | IAM statements | Lambda functions | Queues | Tables | Buses | cdk-nag findings | Violations |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...summary.environments.map(
       (e) =>
-        `| ${e.name} | ${e.counts.statements} | ${e.counts.functions} | ${e.counts.queues} | ${e.counts.tables} | ${e.counts.buses} | ${e.violations.length} |`,
+        `| ${e.name} | ${e.counts.statements} | ${e.counts.functions} | ${e.counts.queues} | ${e.counts.tables} | ${e.counts.buses} | ${e.nag.length} | ${e.violations.length} |`,
     ),
     '',
     'Actions granted on Resource `*` (only services without resource-level scoping):',

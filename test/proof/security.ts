@@ -5,6 +5,7 @@
  * No jest here: the report script uses it too.
  */
 import { App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildPlantsync } from '../../infra/app-builder';
 import { environments, loadEnvironment } from '../../infra/config/environments';
 
@@ -21,6 +22,8 @@ export interface EnvironmentTemplates {
   readonly name: string;
   /** Stack name → template. */
   readonly templates: Readonly<Record<string, Template>>;
+  /** cdk-nag AwsSolutions findings not acknowledged in the tree. */
+  readonly nagFindings: readonly string[];
 }
 
 /** Every environment of infra/config/environments.ts. */
@@ -33,10 +36,14 @@ export const synthesizeEnvironment = (name: string): EnvironmentTemplates => {
   const assembly = app.synth();
   const templates: Record<string, Template> = {};
   for (const stack of assembly.stacks) templates[stack.stackName] = stack.template as Template;
-  return { name, templates };
+  const nagFindings = new AwsSolutionsChecks()
+    .validateScope(app)
+    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+  return { name, templates, nagFindings };
 };
 
 export const RULES = [
+  'cdk-nag AwsSolutions leaves no unacknowledged finding.',
   'No IAM statement allows Action `*` or a whole service (`service:*`).',
   'No IAM statement with Resource `*` grants data-store actions (dynamodb, sqs, events, secretsmanager, kms, s3, states, sns, lambda:Invoke).',
   'Every SQS queue is encrypted with a KMS key (`KmsMasterKeyId`).',
@@ -210,6 +217,7 @@ export interface EnvironmentSecurity {
   readonly starResourceActions: readonly string[];
   readonly encryption: readonly string[];
   readonly secrets: readonly string[];
+  readonly nag: readonly string[];
   readonly violations: readonly string[];
 }
 
@@ -245,7 +253,8 @@ export const analyzeEnvironment = (env: EnvironmentTemplates): EnvironmentSecuri
     starResourceActions: [...starResourceActions].sort(),
     encryption,
     secrets,
-    violations: [...iam, ...encryption, ...secrets],
+    nag: [...env.nagFindings],
+    violations: [...iam, ...encryption, ...secrets, ...env.nagFindings.map((f) => `cdk-nag ${f}`)],
   };
 };
 
