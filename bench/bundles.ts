@@ -31,7 +31,7 @@ const BANNER = [
   "for (const [k, v] of Object.entries(JSON.parse(__psRead(f, 'utf8')))) process.env[k] ??= v; } }",
 ].join(' ');
 
-const infraOptions = (entry: string, outfile: string): BuildOptions => ({
+export const infraOptions = (entry: string, outfile: string): BuildOptions => ({
   entryPoints: [entry],
   outfile,
   bundle: true,

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type BundleResult, INIT_TARGET_MS, runBundleBench, SIZE_TARGET_KB } from './bundles';
 import { type ComparisonResult, machine } from './harness';
-import { runTranslationBench } from './translation';
+import { loadBundledCode, runBreakdownBench, runTranslationBench } from './translation';
 
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
 
@@ -23,6 +23,16 @@ const translationTable = (results: readonly ComparisonResult[]): string =>
         `| ${r.name} | ${r.baselineLabel} | ${fmt(r.baselineUsPerOp)} | ${fmt(r.candidateUsPerOp)} | ${r.ratio.toFixed(2)}× | ≤ ${r.target}× | ${
           r.met ? 'yes' : over(r.ratio, r.target)
         } |`,
+    ),
+  ].join('\n');
+
+const breakdownTable = (results: readonly ComparisonResult[]): string =>
+  [
+    '| payload | step | floor | step µs/op | floor µs/op | step / floor |',
+    '|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.candidateLabel} | ${r.baselineLabel} | ${fmt(r.candidateUsPerOp)} | ${fmt(r.baselineUsPerOp)} | ${r.ratio.toFixed(2)}× |`,
     ),
   ].join('\n');
 
@@ -56,12 +66,21 @@ process.stdout.write(`plantsync benchmarks on ${machine()}\n`);
 
 if (wants('translation')) {
   process.stdout.write('\ntranslation vs bare parse\n');
-  const results = runTranslationBench((r) =>
+  const code = await loadBundledCode();
+  const results = runTranslationBench(code, (r) =>
     process.stdout.write(
       `  ${r.met ? '✓' : '✗'} ${r.name}: ${r.ratio.toFixed(2)}× (target ≤ ${r.target}×)\n`,
     ),
   );
-  writeSection('translation', 'Translation throughput', translationTable(results));
+  process.stdout.write('  where the time over the floor goes:\n');
+  const steps = runBreakdownBench(code, (r) =>
+    process.stdout.write(`    ${r.name}, ${r.candidateLabel}: ${r.ratio.toFixed(2)}× ${r.baselineLabel}\n`),
+  );
+  writeSection(
+    'translation',
+    'Translation throughput',
+    `${translationTable(results)}\n\nWhere the time over the floor goes (single steps, measured side by side with the same floor):\n\n${breakdownTable(steps)}`,
+  );
 }
 
 if (wants('bundles')) {
