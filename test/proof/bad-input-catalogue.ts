@@ -7,7 +7,8 @@
  *
  * Inputs that are NOT rejected clearly today are left out of the catalogue and listed in
  * KNOWN_GAPS below (rendered into docs/reliability.md) until the lead fixes the handler; the tests
- * are never weakened to pass them.
+ * are never weakened to pass them. GAP_CASES holds the same inputs as ready entries with the
+ * rejection a fix should give (`--only gaps` of the report script says which are fixed).
  */
 
 import { signMaintainxWebhook } from '../../functions/maintenance/maintainx/signature';
@@ -818,6 +819,116 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
 ];
 
 export const ingressOf = (entry: CatalogueEntry): Ingress => entry.ingress;
+
+// ── known gaps, ready to join the catalogue ──────────────────────────────────────────────────
+
+const nonUtf8 = (text: string, at: string): string => {
+  const [head, ...rest] = text.split(at);
+  if (rest.length === 0) throw new Error(`catalogue builder: ${at} not found`);
+  return Buffer.concat([
+    Buffer.from(head ?? ''),
+    Buffer.from([0xff, 0xfe, 0xc3]),
+    Buffer.from(`${at}${rest.join(at)}`),
+  ]).toString('base64');
+};
+const signedWebhook = (body: string, headers: Record<string, string> = {}): HttpInput => {
+  const request = webhook(body);
+  return { ...request, headers: { ...request.headers, ...headers } };
+};
+
+/**
+ * The inputs of KNOWN_GAPS as catalogue entries with the rejection a fix should give. They fail
+ * today, so the jest catalogue does not run them; `npx tsx test/proof/write-reliability-report.ts
+ * --only gaps` shows which are fixed. When one passes, move it into the catalogue above.
+ */
+export const GAP_CASES: readonly CatalogueEntry[] = [
+  ...httpCases('sap-idoc-ingress', [
+    {
+      kind: 'non-UTF-8 bytes',
+      input: () => ({
+        headers: { 'Content-Type': 'text/xml' },
+        body: nonUtf8(loipro(), 'Gearbox housing'),
+        isBase64Encoded: true,
+      }),
+      expect: rejected(400, 'UTF-8'),
+    },
+  ]),
+  ...httpCases('mes-ingress', [
+    {
+      kind: 'non-UTF-8 bytes',
+      input: () => ({ ...mesJson(''), body: nonUtf8(downtime(), 'P02'), isBase64Encoded: true }),
+      expect: rejected(400, 'UTF-8'),
+    },
+    {
+      kind: 'duplicated keys',
+      input: () =>
+        mesJson(
+          JSON.stringify(confirmation()).replace('"good":', '"good":{"value":"999999","unit":"PCS"},"good":'),
+        ),
+      expect: rejected(400, 'duplicate'),
+    },
+    {
+      kind: 'prototype pollution key (__proto__)',
+      input: () => mesJson(JSON.stringify(confirmation()).replace('{', '{"__proto__":{"polluted":true},')),
+      expect: rejected(400, '__proto__'),
+    },
+    {
+      kind: 'prototype pollution key (constructor.prototype)',
+      input: () =>
+        mesJson(
+          JSON.stringify(confirmation()).replace('{', '{"constructor":{"prototype":{"polluted":true}},'),
+        ),
+      expect: rejected(400, 'constructor'),
+    },
+  ]),
+  ...httpCases('maintenance-webhook', [
+    {
+      kind: 'prototype pollution key (__proto__)',
+      input: () => signedWebhook(workOrderBody().replace('{', '{"__proto__": {"polluted": true},')),
+      expect: rejected(400, '__proto__'),
+    },
+    {
+      kind: 'wrong content type (text/plain)',
+      input: () => signedWebhook(workOrderBody(), { 'content-type': 'text/plain' }),
+      expect: rejected(415, 'content type'),
+    },
+  ]),
+  ...httpCases('business-api', [
+    {
+      kind: 'prototype pollution key (__proto__)',
+      input: () =>
+        apiPost(
+          '/v1/work-orders',
+          JSON.stringify(workOrderRequest).replace('{', '{"__proto__":{"isAdmin":true},'),
+        ),
+      expect: rejected(400, '__proto__'),
+    },
+    {
+      kind: 'duplicated keys',
+      input: () =>
+        apiPost(
+          '/v1/work-orders',
+          JSON.stringify(workOrderRequest).replace('"plant":"1010"', '"plant":"2020","plant":"1010"'),
+        ),
+      expect: rejected(400, 'duplicate'),
+    },
+    {
+      kind: 'wrong content type (text/plain)',
+      input: () => apiPost('/v1/work-orders', workOrderRequest, { 'Content-Type': 'text/plain' }),
+      expect: rejected(415, 'content type'),
+    },
+    {
+      kind: 'path traversal in the order number path parameter',
+      input: () => ({ method: 'GET', path: '/v1/orders/..%2F..%2Fadmin/status', query: { plant: '1010' } }),
+      expect: rejected(400, 'order number'),
+    },
+    {
+      kind: 'SQL injection in the equipment path parameter',
+      input: () => ({ method: 'GET', path: "/v1/equipment/1' OR '1'='1", query: { plant: '1010' } }),
+      expect: rejected(400, 'equipment'),
+    },
+  ]),
+];
 
 export interface KnownGap {
   readonly ingress: Ingress;
