@@ -107,6 +107,19 @@ export const classify = (error: unknown): ErrorClass => {
 };
 
 /** A one-line, secret-free description for dead-letter attributes and logs. */
+/**
+ * The error name a Step Functions Retry/Catch matches: the handling class, never a subclass or a
+ * bundler-minified constructor name (`SapUnavailableError` → `TransientError`). Unknown errors keep
+ * their own name and fall to the state's catch-all.
+ */
+export const stepFunctionsErrorName = (error: unknown): string | undefined => {
+  if (error instanceof BusinessRuleError) return 'BusinessRuleError';
+  if (error instanceof TransientError) return 'TransientError';
+  if (error instanceof ValidationError || error instanceof UnauthorizedError) return 'ValidationError';
+  if (error instanceof PlantsyncError) return error.retryable ? 'TransientError' : 'PermanentError';
+  return undefined;
+};
+
 export const describeError = (error: unknown): { name: string; message: string } => {
   if (error instanceof Error) return { name: error.name, message: error.message.slice(0, 1000) };
   return { name: 'UnknownError', message: String(error).slice(0, 1000) };

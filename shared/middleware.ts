@@ -36,7 +36,14 @@ import {
   runWithCorrelation,
 } from './correlation';
 import { type DeadLetterSink, SqsDeadLetterSink } from './dead-letters';
-import { BusinessRuleError, classify, describeError, PlantsyncError, ValidationError } from './errors';
+import {
+  BusinessRuleError,
+  classify,
+  describeError,
+  PlantsyncError,
+  stepFunctionsErrorName,
+  ValidationError,
+} from './errors';
 import { logger, metrics, tracer } from './observability';
 import { EventPublisher } from './publisher';
 import { PublishingSyncExceptionSink, type SyncExceptionSink } from './sync-exceptions';
@@ -341,8 +348,9 @@ export const apiHandler = (fn: (request: ApiRequest, context: Context) => Promis
 
 /**
  * Step Functions Lambda task: the correlation id comes from the task input (`correlationId` or
- * `metadata.correlationId`, which every state machine passes through). Errors propagate with their
- * class name as the Step Functions error name for Retry/Catch.
+ * `metadata.correlationId`, which every state machine passes through). Errors propagate named by
+ * their handling class (TransientError, ValidationError, PermanentError, BusinessRuleError) so the
+ * state machine's Retry/Catch match subclasses and survive minified bundles.
  */
 export const sfnTaskHandler = <I, O>(fn: (input: I, context: Context) => Promise<O>) =>
   withObservability<I, O>(async (input, context) => {
@@ -352,5 +360,13 @@ export const sfnTaskHandler = <I, O>(fn: (input: I, context: Context) => Promise
       typeof id === 'string'
         ? { correlationId: id }
         : (currentCorrelation() ?? { correlationId: newCorrelationId() });
-    return inCorrelation(correlation, () => fn(input, context));
+    return inCorrelation(correlation, async () => {
+      try {
+        return await fn(input, context);
+      } catch (error) {
+        const name = stepFunctionsErrorName(error);
+        if (name && error instanceof Error) error.name = name;
+        throw error;
+      }
+    });
   });

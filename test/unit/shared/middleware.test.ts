@@ -319,3 +319,35 @@ describe('sqsBatchHandler record isolation', () => {
     expect(events).toEqual(['start c1', 'end c1', 'start c2', 'end c2']);
   });
 });
+
+describe('sfnTaskHandler error names', () => {
+  class SapUnavailableError extends TransientError {}
+  class UnknownUnitError extends ValidationError {}
+  class Minified extends NotFoundError {}
+
+  it.each([
+    [new SapUnavailableError('SAP 503'), 'TransientError'],
+    [new UnknownUnitError('unit PCS'), 'ValidationError'],
+    [new Minified('no such order'), 'PermanentError'],
+    [
+      new BusinessRuleError('locked', {
+        kind: 'sap-business-rejection',
+        owner: { system: 'sap', role: 'planner' },
+        businessKey: { kind: 'order', value: '1' },
+      }),
+      'BusinessRuleError',
+    ],
+  ])('names %p by its handling class for Retry/Catch', async (error, name) => {
+    const handler = sfnTaskHandler(async () => {
+      throw error;
+    });
+    await expect(handler({}, context)).rejects.toMatchObject({ name, message: error.message });
+  });
+
+  it('leaves an unknown error its own name', async () => {
+    const handler = sfnTaskHandler(async () => {
+      throw new RangeError('boom');
+    });
+    await expect(handler({}, context)).rejects.toMatchObject({ name: 'RangeError' });
+  });
+});
