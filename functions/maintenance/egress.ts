@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventData } from '../../events';
 import { ValidationError } from '../../shared/errors';
 import type { PublishRequest } from '../../shared/publisher';

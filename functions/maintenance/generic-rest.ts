@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from '../../shared/errors';
 import type { HttpMethod, RestTransport } from './http';
 import type {

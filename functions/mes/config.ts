@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../shared/errors';
 
 /** The MES part of a plant's configuration (infra/config/schema.ts `PlantConfig.mes`). */

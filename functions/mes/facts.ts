@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DetailType, definitionOf, type EventData } from '../../events/catalogue';
 import type { EventDefinition } from '../../events/define';
 import { PlantCode, type Quantity, Timestamp } from '../../events/primitives';

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definitionOf } from '../../events/catalogue';
 import { Metadata } from '../../events/envelope';
 import { ValidationError } from '../../shared/errors';

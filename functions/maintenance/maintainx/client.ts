@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError, ValidationError } from '../../../shared/errors';
 import type { MaintainxPlantConfig } from '../config';
 import type { RestTransport } from '../http';

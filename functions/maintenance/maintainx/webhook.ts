@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { definitionOf, type EventData, type EventDefinition } from '../../../events';
 import { ValidationError } from '../../../shared/errors';
 import type { MaintainxPlantConfig } from '../config';

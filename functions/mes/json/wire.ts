@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The REST/JSON MES wire format (profile `rest-json`), version 1. See docs/connectors/mes.md.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { definitionOf, PlantCode } from '../../../events';
 import { Metadata } from '../../../events/envelope';
 import {
