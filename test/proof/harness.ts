@@ -42,12 +42,8 @@ import { InMemoryStore } from '../../functions/workflows/domain/store';
 import type { DeadLetter, DeadLetterSink } from '../../shared/dead-letters';
 import { describeError } from '../../shared/errors';
 import { apiHandler } from '../../shared/middleware';
-import { logger } from '../../shared/observability';
 import type { PublishRequest } from '../../shared/publisher';
 import type { SyncExceptionSink } from '../../shared/sync-exceptions';
-
-// Rejections are logged at warn level by design; the catalogue's own table is the record here.
-logger.setLogLevel('SILENT');
 
 export const INGRESSES = [
   'sap-idoc-ingress',
