@@ -23,6 +23,8 @@ export type Trigger =
   | { readonly kind: 'plant-buffer'; readonly buffer: 'mes-outbound' | 'maintenance-outbound' }
   /** Invoked by state machines as `${WorkflowTasksFunctionArn}`. */
   | { readonly kind: 'workflow-tasks' }
+  /** Invoked directly by operators (`aws lambda invoke`), e.g. to re-process a stored payload. */
+  | { readonly kind: 'invoke' }
   /** A routing-table target (infra/routing.ts names it). */
   | { readonly kind: 'rule' };
 
@@ -47,11 +49,19 @@ export interface FunctionSpec {
   readonly description: string;
   /** Handler file relative to the repository root. @default functions/<name>/handler.ts */
   readonly entry?: string;
-  /** The system whose events it publishes: grants PutEvents and an exception in the bus policy. */
-  readonly publishes?: System;
+  /** The handler's export name in `entry`. @default 'handler' */
+  readonly handlerName?: string;
+  /**
+   * The system(s) whose events it publishes: grants PutEvents and admits its role for each of
+   * those sources in the bus policy (a function that emits events as their owner lists each owner).
+   */
+  readonly publishes?: System | readonly System[];
   readonly tables?: Readonly<Partial<Record<TableName, TableAccess>>>;
-  /** Binds the SAP OData credentials secret and endpoint. */
-  readonly sapSecret?: boolean;
+  /**
+   * Binds the SAP OData credentials secret and endpoint (and SAP_CLIENT): always (`true`), or only
+   * when the environment has a plant whose maintenance platform is SAP PM (`'sap-pm-plants'`).
+   */
+  readonly sapSecret?: boolean | 'sap-pm-plants';
   /** Per-plant secrets it reads, bound as <KIND>_SECRET_<PLANT> (e.g. MAINTENANCE_SECRET_1000). */
   readonly plantSecrets?: readonly ('mes' | 'maintenance' | 'webhook')[];
   /** Configuration documents (JSON) it reads, rendered from the environment config. */
@@ -82,8 +92,20 @@ export const functionRegistry = {
     documents: ['SAP_MAPPINGS'],
     triggers: [{ kind: 'api', route: 'ingress-sap-idoc' }],
   },
+  'sap-idoc-reprocess': {
+    description: 'Re-processes a stored SAP IDoc payload by receipt id after a mapping fix (direct invoke)',
+    entry: 'functions/sap-idoc-ingress/handler.ts',
+    handlerName: 'reprocessHandler',
+    publishes: 'sap',
+    tables: { rawPayloads: 'readwrite', dedup: 'readwrite' },
+    envNames: { dedup: 'IDEMPOTENCY_TABLE' },
+    documents: ['SAP_MAPPINGS'],
+    triggers: [{ kind: 'invoke' }],
+  },
   'sap-poster': {
     description: 'Posts confirmations, goods movements and maintenance costs to SAP OData exactly once',
+    // Business refusals become SyncExceptionRaised, published as plantsync (shared/middleware).
+    publishes: 'plantsync',
     sapSecret: true,
     envNames: { sapSecret: 'SAP_SECRET_ID', sapEndpoint: 'SAP_BASE_URL' },
     documents: ['SAP_MAPPINGS'],
@@ -108,9 +130,10 @@ export const functionRegistry = {
     description:
       'Verifies maintenance-platform webhook signatures and publishes canonical maintenance events',
     publishes: 'maintenance',
-    tables: { dedup: 'readwrite' },
-    envNames: { dedup: 'WEBHOOK_REPLAY_TABLE' },
-    plantSecrets: ['webhook'],
+    // Replay claims live in the shared idempotency table (id, expiration).
+    tables: { idempotency: 'readwrite' },
+    // webhook: the signing secret; maintenance: the API token for the MaintainX cost read.
+    plantSecrets: ['webhook', 'maintenance'],
     documents: ['MAINTENANCE_PLANTS'],
     triggers: [{ kind: 'api', route: 'webhooks' }],
   },
@@ -119,16 +142,21 @@ export const functionRegistry = {
       "Creates notifications and work orders in each plant's maintenance platform at its rate limit",
     publishes: 'maintenance',
     plantSecrets: ['maintenance'],
-    documents: ['MAINTENANCE_PLANTS'],
+    // SAP PM plants go through the SAP connector's OData client.
+    sapSecret: 'sap-pm-plants',
+    envNames: { sapSecret: 'SAP_SECRET_ID', sapEndpoint: 'SAP_BASE_URL' },
+    documents: ['MAINTENANCE_PLANTS', 'SAP_MAPPINGS'],
     timeoutSeconds: 25,
     triggers: [{ kind: 'plant-buffer', buffer: 'maintenance-outbound' }],
   },
   workflows: {
     description:
       'Workflow task functions (order release, execution to SAP, downtime, maintenance, reconciliation)',
-    publishes: 'plantsync',
+    // Sync exceptions and drift as plantsync; MaintenanceNotificationCreated as its owner, maintenance.
+    publishes: ['plantsync', 'maintenance'],
     tables: { correlation: 'readwrite' },
     sapSecret: true,
+    envNames: { sapSecret: 'SAP_SECRET_ID', sapEndpoint: 'SAP_BASE_URL' },
     plantSecrets: ['mes', 'maintenance'],
     documents: ['PLANTS_JSON', 'SAP_MAPPINGS', 'MAINTENANCE_PLANTS'],
     workflows: [{ name: 'order-release', access: 'task-response' }],
@@ -147,6 +175,7 @@ export const functionRegistry = {
     entry: 'functions/api/handler.ts',
     tables: { correlation: 'readwrite' },
     sapSecret: true,
+    envNames: { sapSecret: 'SAP_SECRET_ID', sapEndpoint: 'SAP_BASE_URL' },
     plantSecrets: ['mes', 'maintenance'],
     documents: ['PLANTS_JSON', 'SAP_MAPPINGS', 'MAINTENANCE_PLANTS'],
     workflows: [

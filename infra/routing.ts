@@ -40,14 +40,22 @@ export const routes: readonly Route[] = [
   },
   {
     id: 'OrderAcknowledgedToOrderRelease',
-    description: 'MES acknowledgements complete the waiting order-release step (task token)',
-    detailTypes: [DetailType.OrderAcknowledged],
+    description:
+      'MES acknowledgements complete the waiting order-release step (task token); operation progress ' +
+      'on an order counts as an implied acknowledgement',
+    detailTypes: [DetailType.OrderAcknowledged, DetailType.OperationStarted, DetailType.OperationCompleted],
     target: { kind: 'function', function: 'order-acknowledgement' },
   },
   {
     id: 'ExecutionToSap',
-    description: 'MES confirmations and goods movements are posted to SAP exactly once',
-    detailTypes: [DetailType.ProductionConfirmed, DetailType.MaterialMovementRecorded],
+    description:
+      'MES confirmations and goods movements are posted to SAP exactly once; a released order completes ' +
+      'the confirmations parked while it was unknown',
+    detailTypes: [
+      DetailType.ProductionConfirmed,
+      DetailType.MaterialMovementRecorded,
+      DetailType.ProductionOrderReleased,
+    ],
     target: { kind: 'workflow', workflow: 'execution-to-sap' },
   },
   {

@@ -16,7 +16,12 @@ export const renderDocuments = (config: EnvironmentConfig): Readonly<Record<Conf
     code: p.code,
     name: p.name,
     timeZone: p.timeZone,
-    mes: { profile: p.mes.profile, endpoint: p.mes.endpoint, secretName: p.mes.secretName },
+    mes: {
+      profile: p.mes.profile,
+      endpoint: p.mes.endpoint,
+      secretName: p.mes.secretName,
+      ...(p.mes.b2mmlVersion ? { b2mmlVersion: p.mes.b2mmlVersion } : {}),
+    },
     maintenance: { platform: p.maintenance.platform, endpoint: p.maintenance.endpoint },
     sla: p.sla,
     rateLimits: p.rateLimits,

@@ -66,6 +66,8 @@ export const PlantConfig = z
       endpoint: HttpsEndpoint,
       /** Credentials for calling the MES (and the key MES signs its posts with). */
       secretName: SecretName,
+      /** B2MML version plantsync writes to a `b2mml` MES. @default - the MES connector's default (V0700) */
+      b2mmlVersion: z.enum(['V0600', 'V0700']).optional(),
     }),
     maintenance: z.object({
       platform: z.enum(['maintainx', 'sap-pm', 'generic-rest']),

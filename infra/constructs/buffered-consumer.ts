@@ -26,6 +26,13 @@ export interface BufferedConsumerProps extends ConsumerOptions {
   readonly retentionPeriod?: Duration;
   /** @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * FIFO queue (and FIFO DLQ, as SQS requires) with content-based de-duplication: messages of one
+   * message group are consumed one batch at a time, in order. Batching windows are not allowed
+   * (Lambda does not support them on FIFO sources) and batches hold at most 10 messages.
+   * @default false
+   */
+  readonly fifo?: boolean;
   /** Attach this consumer right away; otherwise call `attach` later (e.g. from the stateless stack). @default - none */
   readonly consumer?: lambda.IFunction;
 }
@@ -42,12 +49,15 @@ export class BufferedConsumer extends Construct {
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly maxReceiveCount: number;
+  /** Whether the buffer is a FIFO queue (senders must give a MessageGroupId). */
+  public readonly fifo: boolean;
   private readonly options: ConsumerOptions;
   private readonly visibilityTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: BufferedConsumerProps) {
     super(scope, id);
-    this.options = BufferedConsumer.validateOptions(id, props);
+    this.fifo = props.fifo ?? false;
+    this.options = BufferedConsumer.validateOptions(id, props, this.fifo);
     assertRange('BufferedConsumer', id, 'maxReceiveCount', props.maxReceiveCount, 1, 1000);
     this.maxReceiveCount = props.maxReceiveCount ?? 5;
     this.visibilityTimeout = props.visibilityTimeout ?? Duration.minutes(3);
@@ -59,6 +69,7 @@ export class BufferedConsumer extends Construct {
       enforceSSL: true,
       retentionPeriod: DLQ_RETENTION,
       removalPolicy,
+      ...(this.fifo ? { fifo: true } : {}),
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -69,12 +80,16 @@ export class BufferedConsumer extends Construct {
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
       removalPolicy,
+      ...(this.fifo ? { fifo: true, contentBasedDeduplication: true } : {}),
     });
     if (props.consumer) this.attach(props.consumer);
   }
 
-  private static validateOptions(id: string, options: ConsumerOptions): ConsumerOptions {
-    assertRange('BufferedConsumer', id, 'batchSize', options.batchSize, 1, 10_000);
+  private static validateOptions(id: string, options: ConsumerOptions, fifo: boolean): ConsumerOptions {
+    assertRange('BufferedConsumer', id, 'batchSize', options.batchSize, 1, fifo ? 10 : 10_000);
+    if (fifo && options.maxBatchingWindow) {
+      throw new ConstructPropsError('BufferedConsumer', id, 'a FIFO queue source takes no maxBatchingWindow');
+    }
     assertRange('BufferedConsumer', id, 'maxConcurrency', options.maxConcurrency, 2, 1000);
     const window = options.maxBatchingWindow;
     if (window && window.toSeconds() > 300) {
@@ -91,7 +106,11 @@ export class BufferedConsumer extends Construct {
    * the construct's. Refuses a consumer whose timeout would let messages reappear mid-flight.
    */
   public attach(consumer: lambda.IFunction, overrides: ConsumerOptions = {}): SqsEventSource {
-    const options = BufferedConsumer.validateOptions(this.node.id, { ...this.options, ...overrides });
+    const options = BufferedConsumer.validateOptions(
+      this.node.id,
+      { ...this.options, ...overrides },
+      this.fifo,
+    );
     if (consumer instanceof lambda.Function && consumer.timeout) {
       const needed = consumer.timeout.toSeconds() * 6;
       if (needed > this.visibilityTimeout.toSeconds()) {

@@ -233,7 +233,8 @@ export class BusinessApi extends Construct {
         ...iamAuth,
         requestValidator: this.paramsValidator,
         requestParameters: { 'method.request.path.plant': true, 'method.request.header.Content-Type': true },
-        methodResponses: responses(['202', '400', '413', '415']),
+        // 404: the path names a plant that has no MES configured.
+        methodResponses: responses(['202', '400', '404', '413', '415']),
       });
   }
 

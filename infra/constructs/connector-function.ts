@@ -30,8 +30,10 @@ export interface BindableBus {
 export interface ConnectorFunctionProps {
   /** Connector or job name (its folder under `functions/`); becomes POWERTOOLS_SERVICE_NAME. */
   readonly connectorName: string;
-  /** Absolute path of the TypeScript handler file; it must export `handler`. */
+  /** Absolute path of the TypeScript handler file; it must export `handlerName`. */
   readonly entry: string;
+  /** The export of `entry` Lambda calls. @default 'handler' */
+  readonly handlerName?: string;
   /** @default - "plantsync <connectorName>" */
   readonly description?: string;
   /** @default 256 */
@@ -127,7 +129,7 @@ export class ConnectorFunction extends NodejsFunction {
     });
     super(scope, id, {
       entry: props.entry,
-      handler: 'handler',
+      handler: props.handlerName ?? 'handler',
       description: props.description ?? `plantsync ${props.connectorName}`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -191,6 +193,9 @@ export class ConnectorFunction extends NodejsFunction {
       fail(`connectorName must be lower-case kebab case, got "${props.connectorName}"`);
     }
     if (!props.entry.endsWith('.ts')) fail(`entry must be a TypeScript handler file, got "${props.entry}"`);
+    if (props.handlerName !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(props.handlerName)) {
+      fail(`handlerName must be a JavaScript export name, got "${props.handlerName}"`);
+    }
     assertRange('ConnectorFunction', id, 'memorySize', props.memorySize, 128, 10240);
     if (props.timeout && !props.timeout.isUnresolved() && props.timeout.toSeconds() > 900) {
       fail('timeout must be at most 15 minutes');

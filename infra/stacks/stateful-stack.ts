@@ -228,6 +228,9 @@ export class StatefulStack extends Stack {
 
     this.sapPostings = new BufferedConsumer(this, 'SapPostings', {
       encryptionKey: this.key,
+      // Message group per plant (the rules set it): SAP postings of one order never run concurrently,
+      // which closes the check-before-write race the SAP connector documents.
+      fifo: true,
       batchSize: 10,
       // SAP OData is the slowest dependency; a small cap keeps the dialog work processes free.
       maxConcurrency: 5,

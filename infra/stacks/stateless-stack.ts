@@ -70,6 +70,7 @@ export class StatelessStack extends Stack {
       const fn = new ConnectorFunction(this, pascal(name), {
         connectorName: name,
         entry,
+        ...(spec.handlerName ? { handlerName: spec.handlerName } : {}),
         description: spec.description,
         timeout: Duration.seconds(spec.timeoutSeconds ?? 30),
         memorySize: spec.memorySize ?? 256,
@@ -81,15 +82,23 @@ export class StatelessStack extends Stack {
         bundledConfig: Object.fromEntries((spec.documents ?? []).map((d) => [d, documents[d]])),
       });
       const envName = (binding: Binding): string => spec.envNames?.[binding] ?? DEFAULT_ENV_NAMES[binding];
-      if (spec.publishes) {
-        fn.bindBus(stateful.bus, envName('bus'), stateful.key);
-        addProducer(spec.publishes, fn.role as iam.IRole);
-      }
+      const publishes: readonly System[] =
+        spec.publishes === undefined
+          ? []
+          : typeof spec.publishes === 'string'
+            ? [spec.publishes]
+            : spec.publishes;
+      if (publishes.length > 0) fn.bindBus(stateful.bus, envName('bus'), stateful.key);
+      for (const system of publishes) addProducer(system, fn.role as iam.IRole);
       for (const [table, access] of Object.entries(spec.tables ?? {}) as [TableName, TableAccess][]) {
         const indexes = table === 'correlation' ? [CorrelationKeys.statusIndex] : [];
         fn.bindTable(stateful.tables[table], access, envName(table), { indexes });
       }
-      if (spec.sapSecret) {
+      const needsSap =
+        spec.sapSecret === true ||
+        (spec.sapSecret === 'sap-pm-plants' &&
+          config.plants.some((p) => p.maintenance.platform === 'sap-pm'));
+      if (needsSap) {
         const sap = secrets.Secret.fromSecretNameV2(this, `${pascal(name)}SapSecret`, config.sap.secretName);
         fn.bindSecret(sap, envName('sapSecret'));
         fn.setVariable(envName('sapEndpoint'), config.sap.odataEndpoint);
@@ -192,14 +201,32 @@ export class StatelessStack extends Stack {
     const consumerOf = (match: (spec: ResolvedFunction['spec']) => boolean) =>
       props.functions.filter((f) => match(f.spec)).map((f) => functions.get(f.name) as ConnectorFunction)[0];
     const sapPoster = consumerOf((s) => s.triggers.some((t) => t.kind === 'sap-postings'));
-    if (sapPoster) stateful.sapPostings.attach(sapPoster);
-    else pending('the SAP postings buffer has no consumer yet (sap-poster pending)');
+    // Queue consumers dead-letter a failed message themselves, with its reason, on its last receive
+    // (shared/middleware sqsBatchHandler): into the delivery DLQ, whose messages are bus events that
+    // `plantsync replay` puts back on the bus. Not the buffer's own DLQ: the SAP one is FIFO, and
+    // SQS moves a message there without a reason.
+    const bindDeadLetters = (fn: ConnectorFunction, maxReceiveCount: number) => {
+      fn.bindQueue(stateful.deliveryDeadLetterQueue, 'send', 'DLQ_URL');
+      fn.setVariable('MAX_RECEIVE_COUNT', String(maxReceiveCount));
+    };
+    if (sapPoster) {
+      stateful.sapPostings.attach(sapPoster);
+      bindDeadLetters(sapPoster, stateful.sapPostings.maxReceiveCount);
+    } else pending('the SAP postings buffer has no consumer yet (sap-poster pending)');
     const mesPublisher = consumerOf((s) =>
       s.triggers.some((t) => t.kind === 'plant-buffer' && t.buffer === 'mes-outbound'),
     );
     const maintenanceEgress = consumerOf((s) =>
       s.triggers.some((t) => t.kind === 'plant-buffer' && t.buffer === 'maintenance-outbound'),
     );
+    const plantBufferReceives = Math.min(
+      ...stateful.plants.flatMap((p) => [
+        p.mesOutbound.maxReceiveCount,
+        p.maintenanceOutbound.maxReceiveCount,
+      ]),
+    );
+    if (mesPublisher) bindDeadLetters(mesPublisher, plantBufferReceives);
+    if (maintenanceEgress) bindDeadLetters(maintenanceEgress, plantBufferReceives);
     const deliveryDlq = sqs.Queue.fromQueueAttributes(this, 'DeliveryDeadLettersRef', {
       queueArn: stateful.deliveryDeadLetterQueue.queueArn,
       queueUrl: stateful.deliveryDeadLetterQueue.queueUrl,
@@ -317,7 +344,20 @@ export class StatelessStack extends Stack {
       const target = route.target;
       switch (target.kind) {
         case 'sap-postings':
-          make(`Route${route.id}`, new targets.SqsQueue(stateful.sapPostings.queue, delivery));
+          // FIFO buffer: EventBridge sets one static MessageGroupId per target, so there is one rule
+          // per plant with the plant as message group. Postings of a plant (and so of each of its
+          // orders) are serialised, which closes the SAP check-before-write race (docs/connectors/sap.md)
+          // while plants post in parallel. See docs/architecture.md for why not a per-order group.
+          for (const plant of stateful.plants) {
+            make(
+              `Route${route.id}Plant${plant.plant.code}`,
+              new targets.SqsQueue(stateful.sapPostings.queue, {
+                ...delivery,
+                messageGroupId: `sap-postings-${plant.plant.code}`,
+              }),
+              plant.plant.code,
+            );
+          }
           break;
         case 'plant-buffer':
           for (const plant of stateful.plants) {
