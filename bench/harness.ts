@@ -37,6 +37,12 @@ const time = (fn: () => unknown, n: number): number => {
   return Number(process.hrtime.bigint() - start);
 };
 
+/** Runs `fn` for at least `ms` milliseconds (and at least 50 times). */
+const warm = (fn: () => unknown, ms: number): void => {
+  const until = process.hrtime.bigint() + BigInt(ms * 1e6);
+  for (let i = 0; i < 50 || process.hrtime.bigint() < until; i++) fn();
+};
+
 /** Iterations so one batch of the slower side takes about `batchMs`. */
 const calibrate = (fn: () => unknown, batchMs: number): number => {
   let n = 1;
@@ -49,13 +55,14 @@ const calibrate = (fn: () => unknown, batchMs: number): number => {
 
 export const compare = (
   c: Comparison,
-  options: { rounds?: number; batchMs?: number } = {},
+  options: { rounds?: number; batchMs?: number; warmMs?: number } = {},
 ): ComparisonResult => {
   const rounds = options.rounds ?? 12;
   const batchMs = options.batchMs ?? 40;
-  // Warm both sides (JIT, caches) before measuring.
-  time(c.baseline.run, 50);
-  time(c.candidate.run, 50);
+  // Warm both sides (JIT, caches) before measuring: by time, not a fixed count, so that code as large as
+  // zod's reaches its optimised tier even when one operation takes hundreds of microseconds.
+  warm(c.baseline.run, options.warmMs ?? 300);
+  warm(c.candidate.run, options.warmMs ?? 300);
   const n = Math.min(calibrate(c.baseline.run, batchMs), calibrate(c.candidate.run, batchMs));
   const ratios: number[] = [];
   const baseline: number[] = [];

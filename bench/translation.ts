@@ -126,7 +126,7 @@ export const runTranslationBench = (
 
 export const runBreakdownBench = (code: Code, onResult: (r: ComparisonResult) => void): ComparisonResult[] =>
   breakdownComparisons(code).map((c) => {
-    const result = compare(c, { rounds: 8, batchMs: 25 });
+    const result = compare(c, { rounds: 8, batchMs: 25, warmMs: 150 });
     onResult(result);
     return result;
   });
