@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DeadLetterOperations } from '../../cli/ops/dlq';
 import { type EnvironmentConfig, loadEnvironment } from '../../infra/config';
+import type { AuditSink } from '../audit/store';
 import { RealtimeSimClock } from '../plant/clock';
 import { type SimulatedPlant, startSimulatedPlant } from '../plant/plant';
 import { type LocalRuntime, startLocalRuntime } from '../runtime/runtime';
@@ -28,6 +29,8 @@ export interface SessionOptions {
   readonly say: (line: string) => void;
   /** Start the MES machine-fault processes. @default true */
   readonly machineFaults?: boolean;
+  /** Where the runtime records every hop (ingress, event, delivery, invocation, state, dead letter). */
+  readonly audit?: AuditSink;
 }
 
 export interface Session {
@@ -37,6 +40,7 @@ export interface Session {
   readonly plant: SimulatedPlant;
   readonly apiBase: string;
   readonly logFile: string;
+  readonly deadLetters: DeadLetterOperations;
   /** What the platform observed: the bus archive, dead letters, the call meter. */
   observe(): Promise<PlatformView>;
   stop(): Promise<void>;
@@ -196,7 +200,7 @@ export const startSession = async (options: SessionOptions): Promise<Session> =>
         await runtime.stop();
         logStream.end();
       },
-    } as Session;
+    };
   } catch (error) {
     await runtime.stop();
     logStream.end();
