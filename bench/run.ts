@@ -4,6 +4,7 @@
  * `translation`, `bundles` (default: all).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { type BundleResult, INIT_TARGET_MS, runBundleBench, SIZE_TARGET_KB } from './bundles';
 import { type ComparisonResult, machine } from './harness';
 import { loadBundledCode, runBreakdownBench, runTranslationBench } from './translation';
@@ -38,20 +39,22 @@ const breakdownTable = (results: readonly ComparisonResult[]): string =>
 
 const bundleTable = (results: readonly BundleResult[]): string =>
   [
-    `| function | minified | ≤ ${SIZE_TARGET_KB} KB | import ms | empty ms | over empty | ≤ ${INIT_TARGET_MS} ms | largest parts | if \`import * as z\` | … and SDK external |`,
-    '|---|---|---|---|---|---|---|---|---|---|',
+    `| function | minified | ≤ ${SIZE_TARGET_KB} KB | import ms | empty ms | over empty | ≤ ${INIT_TARGET_MS} ms | largest parts | if \`import * as z\` | its import ms | … and SDK external |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
         `| ${r.name} | ${kb(r.bytes)} | ${r.sizeMet ? 'yes' : over(r.bytes, SIZE_TARGET_KB * 1024)} | ${fmt(r.initMs)} | ${fmt(r.emptyInitMs)} | ${fmt(r.initOverMs)} ms | ${
           r.initMet ? 'yes' : `**no** (${fmt(r.initOverMs - INIT_TARGET_MS)} ms over)`
-        } | ${r.top.map((t) => `${t.name} ${kb(t.bytes)}`).join(', ')} | ${kb(r.bytesZodNamespace)} | ${kb(r.bytesZodNamespaceSdkExternal)} |`,
+        } | ${r.top.map((t) => `${t.name} ${kb(t.bytes)}`).join(', ')} | ${kb(r.bytesZodNamespace)} | ${fmt(r.initMsZodNamespace)} | ${kb(r.bytesZodNamespaceSdkExternal)} |`,
     ),
   ].join('\n');
 
 const writeSection = (suite: string, title: string, body: string): void => {
   const begin = `<!-- bench:${suite}:begin -->`;
   const end = `<!-- bench:${suite}:end -->`;
-  const section = `${begin}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine()}.\n\n${body}\n${end}`;
+  // The load average says how busy the shared machine was (other work competes for its 2 cores).
+  const load = loadavg()[0]?.toFixed(1) ?? '?';
+  const section = `${begin}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine()}; load average ${load} when written.\n\n${body}\n${end}`;
   const existing = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   const next = existing.includes(begin)
     ? existing.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), () => section)
