@@ -1,4 +1,4 @@
-import { plantsFor } from './plants';
+import { LOCAL_SAP_ODATA, localPlants, plantsFor } from './plants';
 import { type EnvironmentConfig, type EnvironmentConfigInput, parseEnvironment } from './schema';
 
 /** Environment definitions; validated with zod when the app is synthesized. */
@@ -64,6 +64,41 @@ export const environments: Readonly<Record<string, EnvironmentConfigInput>> = {
       ],
     },
     plants: plantsFor('prod'),
+  },
+  /**
+   * `npm start`: the dev shape on loopback. Every endpoint is a simulated system of local/plant;
+   * nothing leaves the machine.
+   */
+  local: {
+    name: 'local',
+    region: 'eu-central-1',
+    removalPolicy: 'destroy',
+    archiveRetentionDays: 1,
+    logRetentionDays: 1,
+    correlationTtlDays: 1,
+    workflowDefaults: {
+      ackMaxAttempts: 3,
+      maintenanceDurationMinutes: 120,
+      maintenanceHorizonHours: 72,
+      approvalTimeoutHours: 1,
+    },
+    sap: {
+      odataEndpoint: LOCAL_SAP_ODATA,
+      secretName: 'plantsync/local/sap',
+      client: '100',
+      systemTimeZone: 'Europe/Berlin',
+      senders: ['S4DCLNT100'],
+    },
+    api: {
+      stageName: 'v1',
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      clients: [
+        { name: 'mes-relay', rateLimit: 200, burstLimit: 400, quotaPerDay: 2_000_000 },
+        { name: 'sap-cpi', rateLimit: 100, burstLimit: 200, quotaPerDay: 1_000_000 },
+        { name: 'ops-portal', rateLimit: 5, burstLimit: 10, quotaPerDay: 20_000 },
+      ],
+    },
+    plants: localPlants(),
   },
 };
 

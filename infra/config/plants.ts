@@ -94,3 +94,29 @@ export const plantsFor = (env: string): PlantInput[] => [
     reconciliationCron: '30 1 * * ? *',
   },
 ];
+
+/**
+ * Where the simulated plant systems (local/plant) listen in the `local` environment: fixed loopback
+ * ports, so the configuration says where they are before they start (local/scenarios/session.ts
+ * binds each system to the port of its endpoint).
+ */
+export const LOCAL_PORTS = { sap: 18100, mes1000: 18110, mes2000: 18120, maintainx: 18130 } as const;
+export const LOCAL_SAP_ODATA = `http://127.0.0.1:${LOCAL_PORTS.sap}/sap/opu/odata/sap`;
+
+/** The dev plants, pointed at the simulated systems on loopback. */
+export const localPlants = (): PlantInput[] =>
+  plantsFor('local').map((plant) => {
+    if (plant.code === '1000') {
+      return {
+        ...plant,
+        mes: { ...plant.mes, endpoint: `http://127.0.0.1:${LOCAL_PORTS.mes1000}/api` },
+        maintenance: { ...plant.maintenance, endpoint: `http://127.0.0.1:${LOCAL_PORTS.maintainx}/v1` },
+      };
+    }
+    return {
+      ...plant,
+      mes: { ...plant.mes, endpoint: `http://127.0.0.1:${LOCAL_PORTS.mes2000}/b2mml` },
+      // SAP PM is the simulated SAP's OData (the maintenance connector calls it through functions/sap).
+      maintenance: { ...plant.maintenance, endpoint: LOCAL_SAP_ODATA },
+    };
+  });

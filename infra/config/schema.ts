@@ -11,7 +11,17 @@ const Weekday = z.enum(WEEKDAYS);
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a 24-hour clock time "HH:MM", e.g. "06:00"');
 
 const PlantCode = z.string().regex(/^[A-Z0-9]{4}$/, 'a 4-character SAP plant code (WERKS), e.g. "1000"');
-const HttpsEndpoint = z.url({ protocol: /^https$/, error: 'an https:// URL' });
+/** https everywhere; plain http only to loopback (the `local` environment's simulated systems). */
+const HttpsEndpoint = z.url({ error: 'an https:// URL' }).refine(
+  (value) => {
+    const url = new URL(value);
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost'))
+    );
+  },
+  { error: 'an https:// URL (plain http only to 127.0.0.1 or localhost)' },
+);
 const SecretName = z
   .string()
   .regex(

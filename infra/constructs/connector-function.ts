@@ -338,17 +338,9 @@ export class ConnectorFunction extends NodejsFunction {
 
   /** Grants GetSecretValue on one secret and sets `envName` to its name (never the value). */
   public bindSecret(secret: ISecret, envName: string): this {
-    this.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [secret.secretArn],
-      }),
-    );
-    if (secret.encryptionKey) {
-      this.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [secret.encryptionKey.keyArn] }),
-      );
-    }
+    // grantRead, not the bare secretArn: a secret imported by name has a partial ARN, and the real
+    // ARN ends in "-" plus six random characters, which the grant's `-??????` suffix matches.
+    secret.grantRead(this);
     return this.setVariable(envName, secret.secretName);
   }
 

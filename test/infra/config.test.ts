@@ -81,7 +81,9 @@ describe('environment and plant configuration', () => {
 
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^plants\[1000\]\.mes\.profile: /);
-    expect(problems[1]).toBe('plants[1000].mes.endpoint: an https:// URL');
+    expect(problems[1]).toBe(
+      'plants[1000].mes.endpoint: an https:// URL (plain http only to 127.0.0.1 or localhost)',
+    );
   });
 
   it('rejects a log retention CloudWatch does not offer', () => {

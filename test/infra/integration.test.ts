@@ -157,3 +157,36 @@ describe('plant MES B2MML version', () => {
     expect(() => parseEnvironment(withVersion('V0500'))).toThrow(/mes\.b2mmlVersion/);
   });
 });
+
+describe('secret grants', () => {
+  it('match the random suffix of a secret imported by name', () => {
+    const config = loadEnvironment('dev');
+    const stacks = buildPlantsync(appWithoutBundling(), { config, nag: false, onPending: () => undefined });
+    const policies = JSON.stringify(resourcesOf(Template.fromStack(stacks.stateless), 'AWS::IAM::Policy'));
+
+    expect(policies).toContain(`:secret:${config.plants[0]?.mes.secretName}-??????`);
+    expect(policies).not.toMatch(/:secret:[^"?]*[a-z]"/);
+  });
+});
+
+describe('the local environment', () => {
+  it('points every system at loopback', () => {
+    const config = loadEnvironment('local');
+
+    const urls = [
+      config.sap.odataEndpoint,
+      ...config.plants.flatMap((p) => [p.mes.endpoint, p.maintenance.endpoint]),
+    ];
+
+    for (const url of urls) expect(new URL(url).hostname).toBe('127.0.0.1');
+  });
+
+  it('still refuses plain http to any other host', () => {
+    const input = {
+      ...loadEnvironment('dev'),
+      sap: { ...loadEnvironment('dev').sap, odataEndpoint: 'http://sap.example.com' },
+    };
+
+    expect(() => parseEnvironment(input)).toThrow(/sap\.odataEndpoint: an https:\/\/ URL/);
+  });
+});
