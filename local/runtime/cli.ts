@@ -1,11 +1,14 @@
 /**
  * `tsx local/runtime/cli.ts up|down`: runs the synthesized app locally (up, in the foreground until
- * Ctrl-C or `down`) and writes `.plantsync/local/endpoints.json` for other processes.
+ * Ctrl-C or `down`) and writes `.plantsync/local/endpoints.json` for other processes, and the audit
+ * trail `.plantsync/local/audit.jsonl` that `plantsync trace` reads. `plantsync local up|down` is the
+ * same through the main CLI (./local-command.ts).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
+import { fanOut, JsonlAuditWriter, MemoryAuditStore } from '../audit';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 
 export interface UpOptions {
@@ -14,6 +17,14 @@ export interface UpOptions {
   readonly out?: (line: string) => void;
   /** Log lines of functions and services. @default written to stdout */
   readonly log?: (line: string) => void;
+}
+
+export interface LocalUp {
+  readonly runtime: LocalRuntime;
+  /** This run's audit trail in memory (also written to `auditPath(stateDir)`). */
+  readonly audit: MemoryAuditStore;
+  /** Stops the runtime, closes the trail file and removes endpoints.json. */
+  readonly stop: () => Promise<void>;
 }
 
 export interface EndpointsFile {
@@ -32,6 +43,8 @@ export interface EndpointsFile {
 
 export const endpointsPath = (stateDir: string) => join(stateDir, 'endpoints.json');
 export const meteringPath = (stateDir: string) => join(stateDir, 'metering.json');
+/** The JSON-lines audit trail; with the default state dir this is local/audit's AUDIT_FILE. */
+export const auditPath = (stateDir: string) => join(stateDir, 'audit.jsonl');
 
 function isAlive(pid: number): boolean {
   try {
@@ -68,8 +81,11 @@ export function describeRuntime(runtime: LocalRuntime): string[] {
   return lines;
 }
 
-/** Starts the runtime, writes endpoints.json and returns a stop function that also removes it. */
-export async function up(options: UpOptions): Promise<{ runtime: LocalRuntime; stop: () => Promise<void> }> {
+/**
+ * Starts the runtime, writes endpoints.json, records the audit trail (a fresh file per run, kept after
+ * stop so `plantsync trace` still answers) and returns a stop function that also removes endpoints.json.
+ */
+export async function up(options: UpOptions): Promise<LocalUp> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const running = readEndpoints(options.stateDir);
   if (running) throw new Error(`a local runtime is already running (pid ${running.pid}); run "down" first`);
@@ -77,8 +93,21 @@ export async function up(options: UpOptions): Promise<{ runtime: LocalRuntime; s
   if (!existsSync(join(cdkOut, 'manifest.json'))) {
     throw new Error(`no synthesized app at ${cdkOut}: run "npm run synth" first`);
   }
-  const runtime = await startLocalRuntime({ cdkOut, ...(options.log ? { log: options.log } : {}) });
   mkdirSync(options.stateDir, { recursive: true });
+  rmSync(auditPath(options.stateDir), { force: true });
+  const audit = new MemoryAuditStore();
+  const trail = new JsonlAuditWriter(auditPath(options.stateDir));
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({
+      cdkOut,
+      audit: fanOut(audit, trail),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  } catch (error) {
+    trail.close();
+    throw error;
+  }
   const file: EndpointsFile = {
     ...runtime.endpoints,
     pid: process.pid,
@@ -89,14 +118,17 @@ export async function up(options: UpOptions): Promise<{ runtime: LocalRuntime; s
   writeFileSync(endpointsPath(options.stateDir), `${JSON.stringify(file, null, 2)}\n`);
   for (const line of describeRuntime(runtime)) out(line);
   out(`\nendpoints written to ${endpointsPath(options.stateDir)}`);
+  out(`audit trail written to ${auditPath(options.stateDir)} (plantsync trace <correlation id | order>)`);
   let stopped = false;
   return {
     runtime,
+    audit,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       writeFileSync(meteringPath(options.stateDir), `${JSON.stringify(runtime.meter.snapshot(), null, 2)}\n`);
       await runtime.stop();
+      trail.close();
       rmSync(endpointsPath(options.stateDir), { force: true });
     },
   };

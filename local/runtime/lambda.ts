@@ -39,6 +39,20 @@ export interface LambdaServiceOptions {
   /** Pauses between asynchronous-invocation attempts (AWS: about 1 and 2 minutes). */
   readonly asyncRetryDelaysMs: readonly number[];
   readonly sendToDestination: DestinationSender;
+  /** Audit hooks: every finished invocation and every async dead letter (see ./audit). */
+  readonly audit?: LambdaAuditHooks;
+}
+
+/** What the Lambda service tells the audit trail (implemented by RuntimeAudit). */
+export interface LambdaAuditHooks {
+  invocation(o: {
+    functionName: string;
+    event: unknown;
+    at: Date;
+    durationMs: number;
+    result: InvokeResult;
+  }): void;
+  asyncDeadLetter(o: { functionName: string; targetArn: string; body: string; error: LambdaError }): void;
 }
 
 interface Environment {
@@ -80,7 +94,22 @@ export class LocalFunction {
     const throttle = opts.throttle ?? this.model.reservedConcurrency !== undefined;
     const env = await this.acquire(throttle);
     this.options.meter.count('lambda', `Invoke ${this.model.name}`);
-    return this.run(env, JSON.stringify(event));
+    return this.observed(event, await this.timedRun(env, event));
+  }
+
+  /** Runs one invocation and keeps its start and wall time for the audit trail. */
+  private async timedRun(env: Environment, event: unknown) {
+    const at = new Date();
+    const result = await this.run(env, JSON.stringify(event));
+    return { at, durationMs: Date.now() - at.getTime(), result };
+  }
+
+  private observed(
+    event: unknown,
+    run: { at: Date; durationMs: number; result: InvokeResult },
+  ): InvokeResult {
+    this.options.audit?.invocation({ functionName: this.model.name, event, ...run });
+    return run.result;
   }
 
   /**
@@ -103,7 +132,7 @@ export class LocalFunction {
     for (let attempt = 1; attempt <= attempts && !this.stopped; attempt++) {
       const env = await this.acquire(false);
       this.options.meter.count('lambda', `Invoke ${this.model.name} (async)`);
-      last = await this.run(env, JSON.stringify(event));
+      last = this.observed(event, await this.timedRun(env, event));
       if (last.ok) {
         if (this.model.onSuccessDestination) {
           await this.options.sendToDestination(
@@ -121,17 +150,27 @@ export class LocalFunction {
       if (attempt < attempts) await new Promise((r) => setTimeout(r, delay));
     }
     if (!last || last.ok || this.stopped) return;
+    const deadLettered = (targetArn: string, body: string) =>
+      this.options.audit?.asyncDeadLetter({
+        functionName: this.model.name,
+        targetArn,
+        body,
+        error: (last as { error: LambdaError }).error,
+      });
     if (this.model.onFailureDestination) {
       await this.options.sendToDestination(
         this.model.onFailureDestination,
         JSON.stringify(this.record(event, last, 'RetriesExhausted', attempts)),
       );
+      deadLettered(this.model.onFailureDestination, JSON.stringify(event));
     } else if (this.model.deadLetterTargetArn) {
-      await this.options.sendToDestination(this.model.deadLetterTargetArn, JSON.stringify(event), {
+      const body = JSON.stringify(event);
+      await this.options.sendToDestination(this.model.deadLetterTargetArn, body, {
         RequestID: last.requestId,
         ErrorCode: '200',
         ErrorMessage: last.error.errorMessage,
       });
+      deadLettered(this.model.deadLetterTargetArn, body);
     } else {
       this.options.log(
         `${this.model.name}: async event dropped after ${attempts} attempts (no DLQ or destination)`,

@@ -32,6 +32,8 @@ export interface ProxyOptions {
   readonly deny: (res: ServerResponse, req: IncomingMessage, message: string) => void;
   /** Replaces the caller's access key id before forwarding (DynamoDB Local accepts only alphanumeric ones). */
   readonly upstreamAccessKeyId?: string;
+  /** Sees every authorized request before it is forwarded (the audit trail's dead-letter tap). */
+  readonly observe?: (operation: string, body: Buffer) => void;
 }
 
 /**
@@ -53,6 +55,7 @@ export function startAuthorizingProxy(options: ProxyOptions): Promise<LoopbackSe
       }
     }
     options.meter.count(options.service, operation);
+    options.observe?.(operation, body);
     await new Promise<void>((resolve) => {
       const forward = request(
         {

@@ -1,13 +1,16 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { AuditSink } from '../audit';
 import {
   DeliveryError,
   type DeliveryMeta,
+  type DroppedDelivery,
   LocalEventBridge,
   startEventBridgeServer,
   type Target,
 } from '../eventbridge';
 import type { Usage } from '../report/cost';
 import { ApiGatewayFront } from './apigateway';
+import { AuditedEventBridge, RuntimeAudit } from './audit';
 import { readCloudAssembly } from './cdk-out';
 import { createTables, DYNAMODB_LOCAL_KEY, type DynamoDbLocal, startDynamoDbLocal } from './dynamodb';
 import { SqsEventSourceMapping } from './esm';
@@ -38,6 +41,11 @@ export interface LocalRuntimeOptions {
   readonly asyncRetryDelaysMs?: readonly number[];
   /** Delay before EventBridge target retry `attempt`. @default the bus's exponential backoff */
   readonly eventRetryDelayMs?: (attempt: number) => number;
+  /**
+   * Where the audit trail goes (e.g. `fanOut(new MemoryAuditStore(), new JsonlAuditWriter(path))`):
+   * a hop per invocation, publication, rule delivery, state and dead letter. @default no trail
+   */
+  readonly audit?: AuditSink;
 }
 
 export interface LocalEndpoints {
@@ -62,6 +70,8 @@ export interface LocalRuntime {
   readonly stepFunctions: StepFunctionsService;
   readonly eventBridge: LocalEventBridge;
   readonly startupMs: number;
+  /** The audit sink given in the options, if any. */
+  readonly audit?: AuditSink;
   /**
    * Adds or replaces a Secrets Manager secret (for secrets the app reads by name but does not create,
    * e.g. connector credentials). Returns its ARN.
@@ -92,6 +102,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const meter = new Meter();
   const iam = new IamAuthorizer(log);
   const closers: (() => Promise<unknown>)[] = [];
+  const audit = options.audit ? new RuntimeAudit(options.audit, log) : undefined;
   const stacks = readCloudAssembly(options.cdkOut);
   const regions = new Set(stacks.map((s) => s.region).filter((r): r is string => r !== undefined));
   if (regions.size > 1)
@@ -121,6 +132,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       meter,
       classify: classifySqs,
       deny: denySqs,
+      ...(audit ? { observe: (operation: string, body: Buffer) => audit.sqsRequest(operation, body) } : {}),
     });
     closers.push(dynamoProxy.close, sqsProxy.close);
 
@@ -176,24 +188,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         }),
       );
     };
-    const bridge: LocalEventBridge = new LocalEventBridge({
+    const deliver = async (target: Target, payload: string, meta: DeliveryMeta) => {
+      const targetArn = target.Arn;
+      const attributes = meta.deadLetter
+        ? Object.fromEntries(Object.entries(meta.deadLetter).map(([k, v]) => [k, String(v)]))
+        : {};
+      const groupId = (target as Target & { SqsParameters?: { MessageGroupId?: string } }).SqsParameters
+        ?.MessageGroupId;
+      await routeToArn(targetArn, payload, attributes, groupId);
+    };
+    const busOptions = {
       account: LOCAL_ACCOUNT,
       region: localEnv.region,
       ...(options.eventRetryDelayMs ? { retryDelayMs: options.eventRetryDelayMs } : {}),
-      deliver: async (target: Target, payload: string, meta: DeliveryMeta) => {
-        const targetArn = target.Arn;
-        const attributes = meta.deadLetter
-          ? Object.fromEntries(Object.entries(meta.deadLetter).map(([k, v]) => [k, String(v)]))
-          : {};
-        const groupId = (target as Target & { SqsParameters?: { MessageGroupId?: string } }).SqsParameters
-          ?.MessageGroupId;
-        await routeToArn(targetArn, payload, attributes, groupId);
-      },
-      onDropped: (d) =>
+      deliver: audit ? auditedDelivery(audit, deliver) : deliver,
+      onDropped: (d: DroppedDelivery) =>
         log(
           `event ${d.event.id} dropped for ${d.target.Arn}: ${d.reason.ERROR_CODE} ${d.reason.ERROR_MESSAGE}`,
         ),
-    });
+    };
+    const bridge: LocalEventBridge = audit
+      ? new AuditedEventBridge(busOptions, audit)
+      : new LocalEventBridge(busOptions);
     const routeToArn = async (
       targetArn: string,
       payload: string,
@@ -310,6 +326,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       defaultConcurrency: options.defaultConcurrency ?? 4,
       asyncRetryDelaysMs: options.asyncRetryDelaysMs ?? [1000, 2000],
       sendToDestination: (targetArn, body, attributes) => routeToArn(targetArn, body, attributes),
+      ...(audit ? { audit } : {}),
     });
     lambda = lambdaService;
     closers.push(() => lambdaService.stop());
@@ -327,6 +344,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log,
       meter,
       report,
+      ...(audit ? { audit } : {}),
     });
     stepFunctions = sfnService;
 
@@ -381,6 +399,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stepFunctions: sfnService,
       eventBridge: bridge,
       startupMs,
+      ...(options.audit ? { audit: options.audit } : {}),
       putSecret: (name, value) => {
         const existing = app.secrets.findIndex((x) => x.name === name);
         const secret = { name, arn: arn.secret(name), value };
@@ -427,6 +446,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Wraps the bus's delivery callback: a `rule-delivered` hop per attempt (failed attempts are errors,
+ * so retries show), and a `dead-lettered` hop when the event goes to the target's DLQ, with the reason.
+ */
+function auditedDelivery(
+  audit: RuntimeAudit,
+  deliver: (target: Target, payload: string, meta: DeliveryMeta) => Promise<void>,
+): (target: Target, payload: string, meta: DeliveryMeta) => Promise<void> {
+  return async (target, payload, meta) => {
+    const at = new Date();
+    const reason = meta.deadLetter
+      ? Object.assign(new Error(meta.deadLetter.ERROR_MESSAGE), { name: meta.deadLetter.ERROR_CODE })
+      : undefined;
+    const observe = (error: unknown) =>
+      audit.delivery({
+        rule: meta.rule,
+        targetArn: target.Arn,
+        event: meta.event,
+        at,
+        durationMs: Date.now() - at.getTime(),
+        ...(error === undefined ? {} : { error }),
+        ...(meta.deadLetter ? { deadLetter: true } : {}),
+      });
+    try {
+      await deliver(target, payload, meta);
+    } catch (error) {
+      observe(error);
+      throw error;
+    }
+    observe(reason);
+  };
 }
 
 /**

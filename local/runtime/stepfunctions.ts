@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateObservation } from './audit';
 import { callAwsJson, JSON_SERVICES, ServiceCallError } from './aws-call';
 import { accessKeyOf, readBody, sendAwsError, sendJson, targetOperation } from './http';
 import type { IamAuthorizer } from './iam';
@@ -32,6 +33,8 @@ export interface StepFunctionsDeps {
   readonly log: (line: string) => void;
   readonly meter: Meter;
   readonly report: StartupReport;
+  /** Audit hook: a state was left or failed (implemented by RuntimeAudit). */
+  readonly audit?: { state(o: StateObservation): void };
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -75,6 +78,14 @@ class TaskError extends Error {
     this.name = name;
   }
 }
+
+const parseOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /** Principal key a state machine's service calls are signed with (its role is checked by the fronts). */
 export const stateMachinePrincipal = (name: string) => `states-${name}`;
@@ -194,18 +205,31 @@ export class StepFunctionsService {
     machineName: string,
     events: AsyncGenerator<Record<string, unknown>>,
   ): Promise<void> {
+    const audit = this.deps.audit;
+    // State entered → when, its input, and whether this attempt already failed (a caught failure
+    // exits the state afterwards: that exit is not a success of the state).
+    const entered = new Map<string, { at: number; input: unknown; failed: boolean }>();
+    // Parsed once per execution, only if a state's own input has no correlation id.
+    let parsedInput: { value: unknown } | undefined;
+    const executionInput = () => {
+      parsedInput ??= { value: parseOrUndefined(execution.input) };
+      return parsedInput.value;
+    };
     try {
       for await (const event of events) {
         const state = (event.state as { name?: string } | undefined)?.name;
         const error = typeof event.Error === 'string' ? event.Error : undefined;
         const cause = event.Cause === undefined ? undefined : String(event.Cause);
+        const timestamp = Number(event.timestamp ?? Date.now());
         execution.history.push({
           type: String(event.type),
           ...(state ? { state } : {}),
           ...(error ? { error } : {}),
           ...(cause ? { cause } : {}),
-          timestamp: Number(event.timestamp ?? Date.now()),
+          timestamp,
         });
+        if (audit && state)
+          this.observeState(audit, machineName, entered, event, state, timestamp, executionInput);
         if (event.type === 'StateFailed' || event.type === 'StateRetried' || event.type === 'StateCaught') {
           this.deps.log(
             `execution ${execution.name} of ${machineName}: ${String(event.type)} in "${state}"` +
@@ -215,6 +239,55 @@ export class StepFunctionsService {
       }
     } catch {
       // The log ends with the execution (including aborts).
+    }
+  }
+
+  private observeState(
+    audit: NonNullable<StepFunctionsDeps['audit']>,
+    stateMachine: string,
+    entered: Map<string, { at: number; input: unknown; failed: boolean }>,
+    event: Record<string, unknown>,
+    state: string,
+    timestamp: number,
+    executionInput: () => unknown,
+  ): void {
+    const input = (event.state as { input?: unknown }).input;
+    const pending = entered.get(state);
+    const since = (p: { at: number } | undefined) => Math.max(0, timestamp - (p?.at ?? timestamp));
+    switch (event.type) {
+      case 'StateEntered':
+        entered.set(state, { at: timestamp, input, failed: false });
+        return;
+      case 'StateFailed':
+        audit.state({
+          stateMachine,
+          state,
+          input: pending?.input ?? input,
+          executionInput,
+          at: pending?.at ?? timestamp,
+          durationMs: since(pending),
+          error: {
+            name: typeof event.Error === 'string' ? event.Error : 'States.TaskFailed',
+            ...(event.Cause === undefined ? {} : { cause: String(event.Cause) }),
+          },
+        });
+        entered.set(state, { at: timestamp, input: pending?.input ?? input, failed: true });
+        return;
+      case 'StateRetried':
+        entered.set(state, { at: timestamp, input: pending?.input ?? input, failed: false });
+        return;
+      case 'StateExited':
+        entered.delete(state);
+        if (pending?.failed) return;
+        audit.state({
+          stateMachine,
+          state,
+          input: pending?.input ?? input,
+          executionInput,
+          at: pending?.at ?? timestamp,
+          durationMs: since(pending),
+        });
+        return;
     }
   }
 
