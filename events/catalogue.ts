@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventDefinition } from './define';
 import type { System } from './envelope';
 import { AssetConditionAlertRaised } from './types/analytics';

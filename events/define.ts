@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { canonicalDetail, Source, type System } from './envelope';
 
 export interface EventDefinitionInput<N extends string, D extends z.ZodObject> {

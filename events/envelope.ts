@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Identifier, PlantCode, Timestamp } from './primitives';
 
 /** The systems that own a domain (see BRIEF "Domain authority"). `plantsync` owns integration facts. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Value rules shared by every canonical event. See docs/events.md "Value rules".

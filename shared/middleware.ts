@@ -24,7 +24,7 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DetailType, type EventDetail, findDefinition } from '../events/catalogue';
 import {
   CORRELATION_HEADER,

@@ -5,7 +5,7 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertOwnership, type DetailType } from '../events/catalogue';
 import type { System } from '../events/envelope';
 import { currentCorrelation, newCorrelationId } from './correlation';

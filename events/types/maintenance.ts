@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from '../define';
 import { EquipmentId, Identifier, LongText, Money, Quantity, ShortText, Timestamp } from '../primitives';
 

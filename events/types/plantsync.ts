@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from '../define';
 import { System } from '../envelope';
 import { Decimal, Identifier, LongText, ShortText } from '../primitives';
