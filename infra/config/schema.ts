@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  GenericRestPlantConfig,
+  MaintainxPlantConfig,
+  SapPmPlantConfig,
+} from '../../functions/maintenance/config';
 import { PlantMapping } from '../../functions/sap/mapping';
 
 /** Days CloudWatch Logs accepts as a retention period (anything else is rejected by the service). */
@@ -66,6 +71,43 @@ export const MaintenanceWindow = z.object({
     .max(24 * 60),
 });
 
+const maintenancePlatform = <P extends string, C extends z.ZodObject>(platform: P, connector: C) =>
+  z.object({
+    platform: z.literal(platform),
+    endpoint: HttpsEndpoint,
+    /** API credentials for the maintenance platform. */
+    secretName: SecretName,
+    /** Shared secret the platform signs its webhooks with. */
+    webhookSecretName: SecretName,
+    /**
+     * The platform's own settings of the maintenance connector (functions/maintenance/config.ts),
+     * typed by the connector's schema; shipped to the functions as MAINTENANCE_PLANTS.
+     */
+    connector: connector.strict(),
+  });
+
+/** A plant's maintenance platform: endpoint, secrets and the connector's per-plant profile settings. */
+export const MaintenancePlatformConfig = z.discriminatedUnion('platform', [
+  /** MaintainX: `tenant`, `currency`, `referenceField`, optional `organizationId`, `equipmentField`, `assets`, `partUnit`. */
+  maintenancePlatform(
+    'maintainx',
+    MaintainxPlantConfig.omit({
+      platform: true,
+      baseUrl: true,
+      apiTokenSecretName: true,
+      webhookSecretName: true,
+      rateLimit: true,
+    }),
+  ),
+  /** SAP PM: `notificationType`, `orderType`, `planningPlant`. */
+  maintenancePlatform('sap-pm', SapPmPlantConfig.omit({ platform: true })),
+  /** A generic REST tool: `tenant` and the `mapping` of operations to its API. */
+  maintenancePlatform(
+    'generic-rest',
+    GenericRestPlantConfig.omit({ platform: true, apiTokenSecretName: true, rateLimit: true }),
+  ),
+]);
+
 export const PlantConfig = z
   .object({
     code: PlantCode,
@@ -79,20 +121,7 @@ export const PlantConfig = z
       /** B2MML version plantsync writes to a `b2mml` MES. @default - the MES connector's default (V0700) */
       b2mmlVersion: z.enum(['V0600', 'V0700']).optional(),
     }),
-    maintenance: z.object({
-      platform: z.enum(['maintainx', 'sap-pm', 'generic-rest']),
-      endpoint: HttpsEndpoint,
-      /** API credentials for the maintenance platform. */
-      secretName: SecretName,
-      /** Shared secret the platform signs its webhooks with. */
-      webhookSecretName: SecretName,
-      /**
-       * Platform-specific settings of the maintenance connector (functions/maintenance/config.ts), e.g.
-       * MaintainX `tenant`, `currency`, `referenceField`; SAP PM `notificationType`, `orderType`.
-       * Validated at synth by the connector's own schema.
-       */
-      connector: z.record(z.string(), z.unknown()),
-    }),
+    maintenance: MaintenancePlatformConfig,
     /** SAP mapping of the plant (functions/sap/mapping.ts PlantMapping without plant and time zone). */
     sap: PlantMapping.omit({ plant: true, timeZone: true }),
     shiftCalendar: z.array(Shift).min(1),

@@ -119,14 +119,23 @@ describe('environment and plant configuration', () => {
     },
   );
 
-  it("names the document and the connector's complaint when a plant's connector settings are incomplete", () => {
+  it("names the field when a plant's maintenance connector settings are incomplete", () => {
     const input = devInput();
     (input.plants[0] as { maintenance: { connector: Record<string, unknown> } }).maintenance.connector = {
       tenant: 'acme',
     };
 
-    expect(() => renderDocuments(parseEnvironment(input))).toThrow(
-      /invalid configuration for environment "dev":\n {2}- MAINTENANCE_PLANTS: .*currency/s,
+    expect(problemsOf(input)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^plants\[1000\]\.maintenance\.connector\.currency: /)]),
     );
+  });
+
+  it("refuses a setting the plant's maintenance platform does not have", () => {
+    const input = devInput();
+    const maintenance = (input.plants[1] as { maintenance: { connector: Record<string, unknown> } })
+      .maintenance;
+    maintenance.connector = { ...maintenance.connector, currency: 'EUR' };
+
+    expect(problemsOf(input).join('\n')).toMatch(/plants\[2000\]\.maintenance\.connector/);
   });
 });
