@@ -79,9 +79,9 @@ describe('integration wiring of the dev environment', () => {
   });
 
   it('admits the workflow tasks role as a maintenance producer on the bus', () => {
-    const workflowsRole = stacks.stateless.resolve(
-      (stacks.stateless.functions.get('workflows')?.role as { roleArn: string }).roleArn,
-    );
+    const roleArn = stacks.stateless.functions.get('workflows')?.role?.roleArn;
+    expect(roleArn).toBeDefined();
+    const workflowsRole = stacks.stateless.resolve(roleArn);
     const allow = resourcesOf(stateless, 'AWS::Events::EventBusPolicy')
       .map(([, p]) => p.Statement as { Sid: string; Principal: { AWS: unknown }; Condition: unknown })
       .find((statement) => statement.Sid === 'AllowMaintenanceProducers');
