@@ -1,52 +1,17 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type Hop, MemoryAuditStore, whereFailed } from '../../../local/audit';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime/runtime';
+import { canonicalDetail as canonical, fixtureWithCorrelation } from './audit-fixture';
 
-const fixture = join(import.meta.dirname, '../../fixtures/local/assembly');
-const INGEST_ASSET = 'asset.a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1';
 const operator = { region: 'us-east-1', credentials: { accessKeyId: 'test-operator', secretAccessKey: 'x' } };
 
 let dir: string;
 let runtime: LocalRuntime;
 let events: EventBridgeClient;
 const store = new MemoryAuditStore();
-
-/**
- * The fixture app with one change: its queue consumer passes the event's correlation id on to the
- * execution it starts, as every plantsync consumer does (the fixture's own consumer drops it).
- */
-function fixtureWithCorrelation(): string {
-  const copy = join(dir, 'assembly');
-  cpSync(fixture, copy, { recursive: true });
-  // The functions import the SDK as bundles would; the copy resolves it from the repository.
-  symlinkSync(join(import.meta.dirname, '../../../node_modules'), join(dir, 'node_modules'), 'dir');
-  const file = join(copy, INGEST_ASSET, 'index.mjs');
-  const source = readFileSync(file, 'utf8');
-  const patched = source.replace(
-    'JSON.stringify({ orderId })',
-    'JSON.stringify({ orderId, correlationId: envelope.detail.metadata?.correlationId })',
-  );
-  if (patched === source) throw new Error('the fixture consumer changed: update this test');
-  writeFileSync(file, patched);
-  return copy;
-}
-
-const canonical = (correlationId: string, eventType: string, orderNumber: string, orderId: string) => ({
-  metadata: {
-    eventId: `${correlationId}-e1`,
-    eventType,
-    correlationId,
-    plant: 'P100',
-    producer: 'sap-idoc-ingress',
-    occurredAt: '2026-11-25T04:00:00+00:00',
-  },
-  data: { orderNumber },
-  // The fixture's functions read this field.
-  orderId,
-});
 
 async function put(source: string, detailType: string, detail: object): Promise<void> {
   const out = await events.send(
@@ -70,7 +35,7 @@ const isTimeOrdered = (hops: readonly Hop[]) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'plantsync-audit-'));
   runtime = await startLocalRuntime({
-    cdkOut: fixtureWithCorrelation(),
+    cdkOut: fixtureWithCorrelation(dir),
     log: () => undefined,
     asyncRetryDelaysMs: [50],
     eventRetryDelayMs: () => 50,
