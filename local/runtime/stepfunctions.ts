@@ -252,11 +252,13 @@ export class StepFunctionsService {
     executionInput: () => unknown,
   ): void {
     const input = (event.state as { input?: unknown }).input;
-    const pending = entered.get(state);
+    // Map iterations run the same states side by side: their events carry the iteration index.
+    const key = typeof event.index === 'number' ? `${event.index}:${state}` : state;
+    const pending = entered.get(key);
     const since = (p: { at: number } | undefined) => Math.max(0, timestamp - (p?.at ?? timestamp));
     switch (event.type) {
       case 'StateEntered':
-        entered.set(state, { at: timestamp, input, failed: false });
+        entered.set(key, { at: timestamp, input, failed: false });
         return;
       case 'StateFailed':
         audit.state({
@@ -271,13 +273,13 @@ export class StepFunctionsService {
             ...(event.Cause === undefined ? {} : { cause: String(event.Cause) }),
           },
         });
-        entered.set(state, { at: timestamp, input: pending?.input ?? input, failed: true });
+        entered.set(key, { at: timestamp, input: pending?.input ?? input, failed: true });
         return;
       case 'StateRetried':
-        entered.set(state, { at: timestamp, input: pending?.input ?? input, failed: false });
+        entered.set(key, { at: timestamp, input: pending?.input ?? input, failed: false });
         return;
       case 'StateExited':
-        entered.delete(state);
+        entered.delete(key);
         if (pending?.failed) return;
         audit.state({
           stateMachine,
