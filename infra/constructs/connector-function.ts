@@ -155,6 +155,8 @@ export class ConnectorFunction extends NodejsFunction {
         target: 'node22',
         mainFields: ['module', 'main'],
         minify: true,
+        // Error class names reach logs, dead-letter causes and Step Functions error names.
+        keepNames: true,
         sourceMap: true,
         forceDockerBundling: false,
         banner: BANNER,

@@ -127,6 +127,11 @@ export const startSession = async (options: SessionOptions): Promise<Session> =>
       clock: new RealtimeSimClock({ speed: options.clockSpeed }),
       machineFaults: options.machineFaults ?? true,
       mes: { apiKey: mesApiKey },
+      // The simulated SAP is the system the configuration describes: same logical system and zone.
+      sap: {
+        ...(env.sap.senders[0] ? { logicalSystem: env.sap.senders[0] } : {}),
+        systemTimeZone: env.sap.systemTimeZone,
+      },
       ingress: {
         sapIdocUrl: `${apiBase}/ingress/sap/idoc`,
         mesUrl: (code) => `${apiBase}/ingress/mes/${code}/events`,
