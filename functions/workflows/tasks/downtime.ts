@@ -45,7 +45,9 @@ export const downtimeTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
       (await deps.reference.plantSla(ctxOf(p))).flappingWindowSeconds ?? p.flappingWindowSeconds;
     for (let attempt = 0; attempt < 3; attempt++) {
       const fault = await deps.repo.getFault(p.plant, equipmentId, faultKey);
-      const decision = decideDowntime(fault, p.downtime, deps.now(), windowSeconds);
+      // Flapping is judged on the machine's own timeline (the signal's occurredAt), not on when the
+      // event is processed: a late or queued event must not look like a flap, nor a flap like news.
+      const decision = decideDowntime(fault, p.downtime, new Date(p.occurredAt), windowSeconds);
       if (decision === 'planned') return { decision, faultKey };
       let saved: boolean;
       if (decision === 'new' || !fault) {

@@ -101,6 +101,19 @@ describe('downtime-to-maintenance workflow', () => {
     expect(world.maintenance.notifications).toHaveLength(2);
   });
 
+  it('judges flapping on the signals own times, not on when a queued event is processed', async () => {
+    // Processing lags far behind the machine: the wall clock is hours before the signal times.
+    const world = createWorld('2026-11-25T05:00:00Z');
+    await runWorkflow('downtime-to-maintenance', started('DT-1', '2026-11-25T07:58:00Z'), world);
+    await runWorkflow('downtime-to-maintenance', ended('DT-1', '2026-11-25T08:01:00Z'), world);
+
+    await runWorkflow('downtime-to-maintenance', started('DT-2', '2026-11-25T09:30:00Z'), world);
+    const flap = await runWorkflow('downtime-to-maintenance', started('DT-3', '2026-11-25T09:30:30Z'), world);
+
+    expect(world.maintenance.notifications).toHaveLength(2);
+    expect(flap.path.at(-1)).toBe('NoNewNotification');
+  });
+
   it('creates nothing for planned downtime', async () => {
     const world = createWorld();
 
