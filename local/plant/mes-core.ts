@@ -306,6 +306,7 @@ export class MesCore {
   private readonly outbox: OutboxItem[] = [];
   private readonly workers = new Set<Promise<void>>();
   private stopped = false;
+  private faultsStopped = false;
   private readonly timers = new Set<SimTimer>();
   private readonly counters = new Map<string, number>();
   private readonly settings: Required<MesSettings>;
@@ -609,8 +610,14 @@ export class MesCore {
       });
   }
 
+  /** Ends the random fault process: no new faults; faults in progress still end and are reported. */
+  stopFaults(): void {
+    this.faultsStopped = true;
+  }
+
   /** Starts the random fault process of every machine. */
   startFaults(): void {
+    this.faultsStopped = false;
     if (this.settings.meanTimeBetweenFaultsMs <= 0) return;
     for (const machine of this.machines.values()) {
       const random = new Random(this.options.seed).fork(
@@ -623,6 +630,7 @@ export class MesCore {
           Math.round(random.exponential(this.settings.meanTimeBetweenFaultsMs)),
         );
         this.later(gap, () => {
+          if (this.faultsStopped) return;
           if (machine.state === 'FAULTED') {
             schedule();
             return;

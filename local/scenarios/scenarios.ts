@@ -177,6 +177,9 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
         }
       })();
       await Promise.all([releasing, alerting]);
+      // The working day is over: no new faults; what is in progress runs to its end.
+      await session.plant.clock.sleep(Math.max(0, start + day - session.plant.clock.now()));
+      for (const mes of session.plant.mes.values()) mes.core.stopFaults();
       const cutoff = session.plant.clock.now();
       const finished = await waitUntil(
         session,

@@ -289,3 +289,32 @@ describe('simulated B2MML MES', () => {
     }
   });
 });
+
+describe('simulated MES fault process', () => {
+  it('raises no new faults after stopFaults, while faults in progress still end', async () => {
+    const seed = 'mes-stop-faults';
+    const clock = manualClock();
+    const masters = masterMap(seed);
+    const mes = await new SimulatedRestMes({
+      seed,
+      clock,
+      master: masters.get('1000') ?? (undefined as never),
+      ingressUrl: 'http://127.0.0.1:9/v1/mes/1000/events',
+      settings: { meanTimeBetweenFaultsMs: 2 * 3_600_000 },
+    }).start();
+    try {
+      mes.core.startFaults();
+      await clock.advance(24 * 3_600_000);
+      const before = mes.records.incidents.length;
+      expect(before).toBeGreaterThan(0);
+
+      mes.core.stopFaults();
+      await clock.advance(48 * 3_600_000);
+
+      expect(mes.records.incidents.length).toBe(before);
+      expect(mes.records.incidents.every((i) => i.endedAt !== undefined)).toBe(true);
+    } finally {
+      await mes.stop();
+    }
+  });
+});
