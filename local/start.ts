@@ -7,13 +7,14 @@
  *   npm start -- [--scenario NAME] [--orders N] [--plants N] [--seed S] [--once]
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { MemoryAuditStore } from './audit/store';
+import { JsonlAuditWriter } from './audit/jsonl';
+import { fanOut, MemoryAuditStore } from './audit/store';
 import { liveConsoleData } from './console/data';
 import { overviewFromAudit } from './console/overview';
 import { startConsole } from './console/server';
 import { computeKpis } from './scenarios/kpi';
 import { renderText, writeReports } from './scenarios/render';
-import { type Counters, scenarios } from './scenarios/scenarios';
+import { type Counters, counters, scenarios } from './scenarios/scenarios';
 import { startSession } from './scenarios/session';
 
 const positive = (name: string) => (value: string) => {
@@ -79,7 +80,9 @@ const progress = (c: Counters, done: boolean) => {
   }
 };
 
+// The trail of every hop, in memory for the console and on disk for `plantsync trace` after the run.
 const audit = new MemoryAuditStore();
+const auditFile = new JsonlAuditWriter('.plantsync/local/audit.jsonl');
 const session = await startSession({
   seed: options.seed,
   plants: options.plants,
@@ -87,7 +90,7 @@ const session = await startSession({
   stateDir: '.plantsync/local',
   say: (line) => say(`• ${line} (${elapsed()})`),
   machineFaults: scenario.machineFaults,
-  audit,
+  audit: fanOut(audit, auditFile),
 }).catch((error: unknown) => {
   process.stderr.write(
     `\nplantsync could not start: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -100,6 +103,7 @@ const shutdown = async (code: number) => {
   if (stopping) return;
   stopping = true;
   await session.stop().catch(() => undefined);
+  await auditFile.close();
   process.exit(code);
 };
 process.on('SIGINT', () => void shutdown(130));
@@ -111,12 +115,16 @@ say(
 );
 const orders = options.orders ?? scenario.defaultOrders;
 const realStart = Date.now();
+const tally = { alerts: 0 };
+const ticker = setInterval(() => progress(counters(session.plant, tally.alerts), false), 500);
 const outcome = await scenario.run(session, {
   orders,
   seed: options.seed,
   budgetMs: options.budget * 1000,
-  progress,
+  tally,
 });
+clearInterval(ticker);
+progress(counters(session.plant, tally.alerts), true);
 await session.runtime.settle({ timeoutMs: 10_000 });
 if (!outcome.finished)
   say(`\n! not every flow finished within ${options.budget} s; the report says what is missing`);

@@ -1,3 +1,4 @@
+import { fitReference } from '../../functions/sap/adapters/sap-pm-port';
 import type { DowntimeIncident } from './mes-core';
 import type { SimulatedPlant } from './plant';
 
@@ -101,8 +102,9 @@ export const checkZeroLoss = (plant: SimulatedPlant, options: ZeroLossOptions = 
     .filter((i) => i.startedAt <= now - grace);
   const incidentsWithoutNotification: DowntimeIncident[] = [];
   const incidentsWithSeveralNotifications: { incident: DowntimeIncident; notifications: number }[] = [];
+  const assignment = assignNotifications(incidents, notifications);
   for (const incident of incidents) {
-    const matched = notificationsForIncident(incident, incidents, notifications);
+    const matched = assignment.get(incident) ?? [];
     if (matched.length === 0) incidentsWithoutNotification.push(incident);
     if (matched.length > 1)
       incidentsWithSeveralNotifications.push({ incident, notifications: matched.length });
@@ -175,24 +177,45 @@ export const notificationsOf = (plant: SimulatedPlant): NotificationLike[] => {
 };
 
 /**
- * The notifications raised for one incident: by plantsync's reference (it names a downtime id), or
- * for the same equipment between this incident's start and the equipment's next incident.
+ * Which notifications stand for which incident. A notification is attributed to at most one
+ * incident: first by plantsync's reference, which names the downtime (in full, or as the hashed
+ * reference an SAP text field keeps); the rest first-in-first-out per equipment, to the earliest
+ * incident that started before the notification and has none yet — so a notification that arrives
+ * late (after the machine's next fault began) still counts for the fault that raised it.
  */
-export const notificationsForIncident = (
-  incident: DowntimeIncident,
+export const assignNotifications = (
   incidents: readonly DowntimeIncident[],
   notifications: readonly NotificationLike[],
-): NotificationLike[] => {
-  const next = incidents
-    .filter((i) => i.equipmentId === incident.equipmentId && i.startedAt > incident.startedAt)
-    .reduce((min, i) => Math.min(min, i.startedAt), Number.POSITIVE_INFINITY);
-  return notifications.filter(
-    (n) =>
-      (n.externalReference !== undefined &&
-        incident.downtimeIds.some((id) => n.externalReference?.includes(id))) ||
-      (n.plant === incident.plant &&
-        n.equipment === incident.equipmentId &&
-        n.createdAt >= Math.floor(incident.startedAt / 1000) * 1000 &&
-        n.createdAt < next),
-  );
+): Map<DowntimeIncident, NotificationLike[]> => {
+  const assigned = new Map<DowntimeIncident, NotificationLike[]>(incidents.map((i) => [i, []]));
+  const byReference = new Map<string, DowntimeIncident>();
+  for (const incident of incidents) {
+    for (const id of incident.downtimeIds) {
+      const reference = `ps-${incident.plant}-${id}`;
+      byReference.set(reference.toUpperCase(), incident);
+      byReference.set(fitReference(reference, 20), incident);
+    }
+  }
+  const unreferenced: NotificationLike[] = [];
+  for (const n of notifications) {
+    const ref = n.externalReference?.toUpperCase();
+    const incident =
+      ref === undefined
+        ? undefined
+        : (byReference.get(ref) ?? [...byReference].find(([key]) => ref.includes(key))?.[1]);
+    if (incident) assigned.get(incident)?.push(n);
+    else unreferenced.push(n);
+  }
+  const ordered = [...incidents].sort((a, b) => a.startedAt - b.startedAt);
+  for (const n of [...unreferenced].sort((a, b) => a.createdAt - b.createdAt)) {
+    const incident = ordered.find(
+      (i) =>
+        i.plant === n.plant &&
+        i.equipmentId === n.equipment &&
+        Math.floor(i.startedAt / 1000) * 1000 <= n.createdAt &&
+        (assigned.get(i)?.length ?? 0) === 0,
+    );
+    if (incident) assigned.get(incident)?.push(n);
+  }
+  return assigned;
 };

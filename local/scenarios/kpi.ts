@@ -6,12 +6,7 @@
  * that is the latency plantsync itself adds.
  */
 import type { SimulatedPlant } from '../plant/plant';
-import {
-  checkZeroLoss,
-  notificationsForIncident,
-  notificationsOf,
-  type ZeroLossReport,
-} from '../plant/zero-loss';
+import { assignNotifications, checkZeroLoss, notificationsOf, type ZeroLossReport } from '../plant/zero-loss';
 import { type CostEstimate, costPerThousandOrders, estimateCost } from '../report/cost';
 import { ratio, type Summary, summarize } from '../report/stats';
 import { type MeterSnapshot, usageFromMeter } from '../report/usage';
@@ -103,8 +98,9 @@ export const computeKpis = (plant: SimulatedPlant, platform: PlatformView, run: 
   // Downtime → maintenance: the fault starts → the first notification for it exists.
   const notifications = notificationsOf(plant);
   const incidents = [...plant.mes.values()].flatMap((m) => m.records.incidents);
+  const assignment = assignNotifications(incidents, notifications);
   const downtimeLatencies = incidents.flatMap((incident) => {
-    const matched = notificationsForIncident(incident, incidents, notifications);
+    const matched = assignment.get(incident) ?? [];
     if (matched.length === 0) return [];
     const first = Math.min(...matched.map((n) => n.createdAt));
     return [toRealMs(Math.max(0, first - incident.startedAt))];

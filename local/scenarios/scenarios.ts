@@ -17,7 +17,8 @@ export interface ScenarioOptions {
   readonly seed: string;
   /** Real-time budget for the flows to finish, in ms. */
   readonly budgetMs: number;
-  readonly progress: (counters: Counters, done: boolean) => void;
+  /** Running tallies a progress display reads while the scenario runs. */
+  readonly tally: { alerts: number };
 }
 
 export interface Counters {
@@ -78,17 +79,10 @@ const settled = (plant: SimulatedPlant, cutoff: number, graceMs: number): boolea
   );
 };
 
-const waitUntil = async (
-  session: Session,
-  options: ScenarioOptions,
-  alerts: () => number,
-  done: () => boolean,
-): Promise<boolean> => {
+const waitUntil = async (options: ScenarioOptions, done: () => boolean): Promise<boolean> => {
   const deadline = Date.now() + options.budgetMs;
   for (;;) {
-    const finished = done();
-    options.progress(counters(session.plant, alerts()), finished);
-    if (finished) return true;
+    if (done()) return true;
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -164,15 +158,14 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
     run: async (session, options) => {
       const start = session.plant.clock.now();
       const day = 24 * HOUR;
-      let alerts = 0;
       const releasing = releaseSpread(session, options.orders, day);
       // Two condition alerts per plant on critical assets, at 6 h and 12 h.
       const alerting = (async () => {
         for (const hour of [6, 12]) {
           await session.plant.clock.sleep(Math.max(0, start + hour * HOUR - session.plant.clock.now()));
           for (const code of session.plantCodes) {
-            const equipment = criticalEquipment(session.plant, code)[alerts % 2];
-            if (equipment) await raiseConditionAlert(session, code, equipment, ++alerts);
+            const equipment = criticalEquipment(session.plant, code)[options.tally.alerts % 2];
+            if (equipment) await raiseConditionAlert(session, code, equipment, ++options.tally.alerts);
           }
         }
       })();
@@ -181,12 +174,7 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
       await session.plant.clock.sleep(Math.max(0, start + day - session.plant.clock.now()));
       for (const mes of session.plant.mes.values()) mes.core.stopFaults();
       const cutoff = session.plant.clock.now();
-      const finished = await waitUntil(
-        session,
-        options,
-        () => alerts,
-        () => settled(session.plant, cutoff, HOUR),
-      );
+      const finished = await waitUntil(options, () => settled(session.plant, cutoff, HOUR));
       return { simulatedHours: (session.plant.clock.now() - start) / HOUR, cutoff, finished };
     },
   },
@@ -199,12 +187,7 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
       const start = session.plant.clock.now();
       await releaseSpread(session, options.orders, 4 * HOUR);
       const cutoff = session.plant.clock.now();
-      const finished = await waitUntil(
-        session,
-        options,
-        () => 0,
-        () => settled(session.plant, cutoff, 0),
-      );
+      const finished = await waitUntil(options, () => settled(session.plant, cutoff, 0));
       return { simulatedHours: (session.plant.clock.now() - start) / HOUR, cutoff, finished };
     },
   },
@@ -223,12 +206,7 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
           mes?.core.fault(m.equipmentId, { flapping: i === 0 });
       }
       const cutoff = session.plant.clock.now();
-      const finished = await waitUntil(
-        session,
-        options,
-        () => 0,
-        () => settled(session.plant, cutoff, 0),
-      );
+      const finished = await waitUntil(options, () => settled(session.plant, cutoff, 0));
       return { simulatedHours: (session.plant.clock.now() - start) / HOUR, cutoff, finished };
     },
   },
@@ -239,11 +217,10 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
     machineFaults: false,
     run: async (session, options) => {
       const start = session.plant.clock.now();
-      let alerts = 0;
       await releaseSpread(session, options.orders, HOUR);
       for (const code of session.plantCodes) {
         for (const equipment of criticalEquipment(session.plant, code).slice(0, 2)) {
-          await raiseConditionAlert(session, code, equipment, ++alerts);
+          await raiseConditionAlert(session, code, equipment, ++options.tally.alerts);
         }
       }
       const cutoff = session.plant.clock.now();
@@ -251,10 +228,8 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
         (session.plant.maintainx?.records.workOrders.filter((w) => w.origin === 'api').length ?? 0) +
         session.plant.sap.records.maintenanceOrders.length;
       const finished = await waitUntil(
-        session,
         options,
-        () => alerts,
-        () => settled(session.plant, cutoff, 0) && workOrders() >= alerts,
+        () => settled(session.plant, cutoff, 0) && workOrders() >= options.tally.alerts,
       );
       return { simulatedHours: (session.plant.clock.now() - start) / HOUR, cutoff, finished };
     },
@@ -276,9 +251,7 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
         session.plant.sap.records.maintenanceCompletions.length +
         session.plant.sap.records.notificationUpdates.length;
       const finished = await waitUntil(
-        session,
         options,
-        () => 0,
         () =>
           settled(session.plant, cutoff, 0) && (session.plant.maintainx === undefined || completions() > 0),
       );
