@@ -51,10 +51,10 @@ export const predictiveTasks = (deps: WorkflowDeps): Record<string, TaskFn> => (
   /** The first window after the running order ends, before the predicted failure and the horizon. */
   'predictive/find-window': async (payload) => {
     const p = parsePayload(FindWindow, payload);
-    const now = deps.now();
-    const earliest = new Date(
-      Math.max(now.getTime(), p.production.busyUntil ? Date.parse(p.production.busyUntil) : 0),
-    );
+    // Never before the alert itself: a queued alert is planned from when it was raised, and
+    // processing time is no earlier than that.
+    const now = Math.max(deps.now().getTime(), Date.parse(p.occurredAt));
+    const earliest = new Date(Math.max(now, p.production.busyUntil ? Date.parse(p.production.busyUntil) : 0));
     const untilFailureHours = p.alert.predictedFailureAt
       ? Math.floor((Date.parse(p.alert.predictedFailureAt) - earliest.getTime()) / 3_600_000)
       : Number.POSITIVE_INFINITY;

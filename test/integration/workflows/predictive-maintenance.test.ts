@@ -44,6 +44,16 @@ describe('predictive-maintenance workflow', () => {
     expect(world.maintenance.workOrders[0]).toMatchObject({ plannedStart: '2026-11-28T22:00:00+01:00' });
   });
 
+  it('plans from the alert time when the alert is newer than the processing clock', async () => {
+    // The clock lags the alert by a day (a clock-skewed worker or a simulated plant): the window
+    // must not lie before the alert itself.
+    const world = createWorld('2026-11-24T08:00:00Z');
+
+    await runWorkflow('predictive-maintenance', alert('ALERT-2', '2026-11-25T23:00:00Z'), world);
+
+    expect(world.maintenance.workOrders[0]).toMatchObject({ plannedStart: '2026-11-28T22:00:00+01:00' });
+  });
+
   it('raises no-maintenance-window to the maintenance planner when none fits the horizon', async () => {
     const world = createWorld(NOW);
 
