@@ -110,7 +110,21 @@ export const localPlants = (): PlantInput[] =>
       return {
         ...plant,
         mes: { ...plant.mes, endpoint: `http://127.0.0.1:${LOCAL_PORTS.mes1000}/api` },
-        maintenance: { ...plant.maintenance, endpoint: `http://127.0.0.1:${LOCAL_PORTS.maintainx}/v1` },
+        maintenance: {
+          ...plant.maintenance,
+          endpoint: `http://127.0.0.1:${LOCAL_PORTS.maintainx}/v1`,
+          // The asset cross-reference of the simulated MaintainX organisation: machine n of the
+          // plant (equipment 1000000n) is asset 100000 + n there.
+          connector: {
+            ...(plant.maintenance.connector as Record<string, unknown>),
+            assets: Object.fromEntries(
+              Array.from({ length: 16 }, (_, i) => [
+                `1000${String(i + 1).padStart(4, '0')}`,
+                100_000 + i + 1,
+              ]),
+            ),
+          },
+        },
       };
     }
     return {
