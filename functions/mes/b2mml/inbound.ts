@@ -46,6 +46,10 @@ export const performanceFacts = (doc: B2mmlDocument, options: B2mmlTranslateOpti
   if (docId.length > 80) throw new ValidationError('B2MML: the document id is longer than 80 characters');
   const plant = resolvePlant([noun, ...responses], options.plant);
   const facts: MesFact[] = [];
+  // Keys number the facts by their place in the document. A work-in-progress output that is not a
+  // goods receipt still takes its number, so the keys of the facts around it are the ones this
+  // document got before intermediate receipts were dropped (a resend after the change de-duplicates).
+  let slot = 0;
   const emit = <T extends MesDetailType>(
     detailType: T,
     data: unknown,
@@ -53,7 +57,8 @@ export const performanceFacts = (doc: B2mmlDocument, options: B2mmlTranslateOpti
     where: string,
     equipmentId?: string,
   ) => {
-    const n = facts.length + 1;
+    slot += 1;
+    const n = slot;
     facts.push({
       detailType,
       data: canonical(detailType, data, where),
@@ -72,7 +77,10 @@ export const performanceFacts = (doc: B2mmlDocument, options: B2mmlTranslateOpti
       requestId === undefined ? undefined : orderNumber(requestId, `${rWhere}/ProductionRequestID`);
     const jobId = text(response.ID) ?? requestId;
     const fallbackTime = text(response.EndTime) ?? text(response.StartTime) ?? created;
-    flattenSegments(children(response, 'SegmentResponse')).forEach(({ segment, path }) => {
+    const responseState = text(response.ResponseState)?.toLowerCase();
+    const responseEnded = responseState === 'completed' || (!responseState && !!text(response.EndTime));
+    const segments = flattenSegments(children(response, 'SegmentResponse'));
+    segments.forEach(({ segment, path }, si) => {
       const where = `${rWhere}/${path}`;
       const segmentId = text(segment.ID) ?? text(segment.ProcessSegmentID) ?? path;
       const opNo = operationOf(segment);
@@ -113,7 +121,7 @@ export const performanceFacts = (doc: B2mmlDocument, options: B2mmlTranslateOpti
       for (const m of consumed) {
         emit(
           'MaterialMovementRecorded',
-          movement(m, 'goods-issue', docId, facts.length + 1, order, jobId),
+          movement(m, 'goods-issue', docId, slot + 1, order, jobId),
           occurredAt,
           m.where,
         );
@@ -139,10 +147,15 @@ export const performanceFacts = (doc: B2mmlDocument, options: B2mmlTranslateOpti
           equipmentId,
         );
       }
+      const finalSegment = si === segments.length - 1;
       for (const m of produced.filter((p) => p.disposition === 'good')) {
+        if (!isGoodsReceipt(m, finalSegment, responseEnded)) {
+          slot += 1; // work in progress: confirmed as yield above, not received into stock
+          continue;
+        }
         emit(
           'MaterialMovementRecorded',
-          movement(m, 'goods-receipt', docId, facts.length + 1, order, jobId),
+          movement(m, 'goods-receipt', docId, slot + 1, order, jobId),
           occurredAt,
           m.where,
         );
@@ -166,6 +179,18 @@ export const performanceFacts = (doc: B2mmlDocument, options: B2mmlTranslateOpti
   }
   return facts;
 };
+
+/**
+ * Only the order's last operation receives finished goods into stock; what an earlier operation
+ * produces is work in progress, which SAP books through the confirmation, not a goods receipt.
+ * A B2MML document does not number the routing, so the last operation is recognised as
+ * - the last SegmentResponse of its response (a later segment means this one fed it), and
+ * - either the response has ended (ResponseState Completed, or an EndTime without a state) or the
+ *   produced actual names the StorageLocation it is put away to (a MES reporting one operation per
+ *   document, as the simulated plant's does, marks the final output that way).
+ */
+const isGoodsReceipt = (m: MaterialActual, finalSegment: boolean, responseEnded: boolean): boolean =>
+  finalSegment && (responseEnded || m.storageLocation !== undefined);
 
 const locateNoun = (doc: B2mmlDocument): { noun: XmlNode; applicationArea?: XmlNode } => {
   for (const verb of VERBS) {

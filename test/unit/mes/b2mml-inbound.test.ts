@@ -63,6 +63,73 @@ describe('B2MML version detection', () => {
   });
 });
 
+/** One completed operation per document, as the simulated B2MML MES sends it. */
+const operationDocument = (bodId: string, op: string, good: string, storage?: string) =>
+  performance(
+    `<OperationsResponse><ID>JOB-1</ID><OperationsRequestID>1000123</OperationsRequestID><ResponseState>Running</ResponseState><SegmentResponse><ID>${op}</ID><ActualEndTime>2026-11-25T09:00:00Z</ActualEndTime><SegmentState>Completed</SegmentState><MaterialActual><MaterialDefinitionID>RM-1</MaterialDefinitionID><MaterialUse>Consumed</MaterialUse><Quantity><QuantityString>180</QuantityString><UnitOfMeasure>PCS</UnitOfMeasure></Quantity></MaterialActual><MaterialActual><MaterialDefinitionID>FG-1</MaterialDefinitionID><MaterialUse>Produced</MaterialUse>${storage ? `<StorageLocation>${storage}</StorageLocation>` : ''}<Quantity><QuantityString>${good}</QuantityString><UnitOfMeasure>PCS</UnitOfMeasure></Quantity></MaterialActual></SegmentResponse></OperationsResponse>`,
+    'http://www.mesa.org/xml/B2MML-V0700',
+    `<BODID>${bodId}</BODID>`,
+  );
+const receipts = (facts: ReturnType<typeof translatePerformance>) =>
+  facts.filter(
+    (f) =>
+      f.detailType === 'MaterialMovementRecorded' &&
+      (f.data as { movement: string }).movement === 'goods-receipt',
+  );
+
+describe("B2MML goods receipt only for the order's last operation", () => {
+  it('posts one goods receipt for a two-operation order reported one operation per document', () => {
+    const first = translatePerformance(operationDocument('OPP-1', '0010', '176'));
+    const last = translatePerformance(operationDocument('OPP-2', '0020', '172', '0002'));
+
+    expect(receipts(first)).toEqual([]);
+    expect(receipts(last).map((f) => f.data)).toEqual([
+      expect.objectContaining({
+        material: 'FG-1',
+        quantity: { value: '172', unit: 'H87' },
+        storageLocation: '0002',
+      }),
+    ]);
+  });
+
+  it('still confirms the yield of an intermediate operation', () => {
+    const facts = translatePerformance(operationDocument('OPP-1', '0010', '176'));
+
+    expect(facts.find((f) => f.detailType === 'ProductionConfirmed')?.data).toMatchObject({
+      operationNumber: '0010',
+      yield: { value: '176', unit: 'H87' },
+    });
+  });
+
+  it('keeps the idempotency keys of the facts after a dropped intermediate receipt', () => {
+    const facts = translatePerformance(operationDocument('OPP-1', '0010', '176'));
+
+    expect(facts.map((f) => [f.detailType, f.idempotencyKey])).toEqual([
+      ['MaterialMovementRecorded', 'mes:b2mml:OPP-1:1'],
+      ['ProductionConfirmed', 'mes:b2mml:OPP-1:2'],
+      ['OperationCompleted', 'mes:b2mml:OPP-1:4'],
+    ]);
+  });
+
+  it('receives only the last segment of a completed response with several operations', () => {
+    const segment = (op: string, good: string) =>
+      `<SegmentResponse><ID>${op}</ID><SegmentState>Completed</SegmentState><ActualEndTime>2026-11-25T09:00:00Z</ActualEndTime>${produced(good)}</SegmentResponse>`;
+    const xml = performance(
+      `<OperationsResponse><ID>JOB-1</ID><OperationsRequestID>1000123</OperationsRequestID><ResponseState>Completed</ResponseState>${segment('0010', '176')}${segment('0020', '172')}</OperationsResponse>`,
+    );
+
+    expect(receipts(translatePerformance(xml)).map((f) => f.data)).toEqual([
+      expect.objectContaining({ quantity: { value: '172', unit: 'H87' } }),
+    ]);
+  });
+
+  it('posts no receipt for a running response whose output names no storage location', () => {
+    const facts = translatePerformance(operationDocument('OPP-3', '0020', '50'));
+
+    expect(receipts(facts)).toEqual([]);
+  });
+});
+
 describe('B2MML V0700 OperationsPerformance → canonical facts', () => {
   it('emits the facts of a completed and a running segment in document order', () => {
     const facts = translatePerformance(fixture(V0700));
@@ -70,16 +137,16 @@ describe('B2MML V0700 OperationsPerformance → canonical facts', () => {
     expect(facts.map((f) => f.detailType)).toEqual([
       'MaterialMovementRecorded',
       'ProductionConfirmed',
-      'MaterialMovementRecorded',
       'OperationCompleted',
       'OperationStarted',
     ]);
   });
 
-  it('derives deterministic idempotency keys from the BODID', () => {
+  it('derives deterministic idempotency keys from the BODID, numbered by place in the document', () => {
     const keys = translatePerformance(fixture(V0700)).map((f) => f.idempotencyKey);
 
-    expect(keys).toEqual([1, 2, 3, 4, 5].map((n) => `mes:b2mml:OPP-1010-20261125-000871:${n}`));
+    // 3 was the intermediate operation's output, which is work in progress and not a receipt.
+    expect(keys).toEqual([1, 2, 4, 5].map((n) => `mes:b2mml:OPP-1010-20261125-000871:${n}`));
     expect(translatePerformance(fixture(V0700)).map((f) => f.idempotencyKey)).toEqual(keys);
   });
 
@@ -106,8 +173,8 @@ describe('B2MML V0700 OperationsPerformance → canonical facts', () => {
     });
   });
 
-  it('records consumed material as a goods issue and good produced material as a goods receipt', () => {
-    const [issue, , receipt] = translatePerformance(fixture(V0700));
+  it('records consumed material as a goods issue', () => {
+    const [issue] = translatePerformance(fixture(V0700));
 
     expect(issue?.data).toMatchObject({
       movement: 'goods-issue',
@@ -116,11 +183,6 @@ describe('B2MML V0700 OperationsPerformance → canonical facts', () => {
       batch: 'L2611-0042',
       storageLocation: '0001',
       orderNumber: '1000123',
-    });
-    expect(receipt?.data).toMatchObject({
-      movement: 'goods-receipt',
-      material: 'FG-4711',
-      quantity: { value: '118', unit: 'H87' },
     });
   });
 
