@@ -42,10 +42,12 @@ import {
   describeError,
   PlantsyncError,
   stepFunctionsErrorName,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
 import { logger, metrics, tracer } from './observability';
 import { EventPublisher } from './publisher';
+import { parseStrictJson } from './strict-json';
 import { PublishingSyncExceptionSink, type SyncExceptionSink } from './sync-exceptions';
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -255,7 +257,10 @@ export interface ApiRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body exactly as received (base64 decoded), for signatures and XML. */
   readonly rawBody: string;
-  /** Parses the body as JSON and validates it; a ValidationError (400) says what is wrong. */
+  /**
+   * Parses the body as JSON and validates it; a ValidationError (400) says what is wrong. Refuses a
+   * declared non-JSON content type (415), duplicate keys and `__proto__`/`constructor`/`prototype` keys.
+   */
   json<S extends z.ZodType>(schema: S): z.infer<S>;
 }
 
@@ -293,6 +298,86 @@ export const errorResponse = (error: unknown, correlationId: string): APIGateway
   );
 };
 
+/** The charset parameter of a Content-Type, lower-cased, without quotes. */
+const charsetOf = (contentType: string | undefined): string | undefined =>
+  /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+
+/** Labels of ISO-8859-1 proper (not the WHATWG alias to windows-1252): SAP XML-HTTP ports send it. */
+const LATIN1 = new Set([
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859-1',
+  'latin1',
+  'latin-1',
+  'l1',
+  'cp819',
+  'ibm819',
+]);
+const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence, or -1. */
+export const firstInvalidUtf8Offset = (bytes: Uint8Array): number => {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (need === 0) return i;
+    // The second byte's range excludes overlong forms, surrogates and code points above U+10FFFF.
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    const second = bytes[i + 1];
+    if (second === undefined || second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < 0x80 || next > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+};
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The body as text. A base64 body (API Gateway's binary passthrough) is decoded by its declared
+ * charset: ISO-8859-1 as Latin-1, otherwise UTF-8 strictly — a byte that is not UTF-8 is refused
+ * (400, with its offset) instead of becoming U+FFFD and travelling on as corrupted data.
+ */
+const decodeBody = (event: APIGatewayProxyEvent, contentType: string | undefined): string => {
+  if (event.body == null) return '';
+  if (!event.isBase64Encoded) return event.body;
+  const bytes = Buffer.from(event.body, 'base64');
+  const charset = charsetOf(contentType);
+  if (charset && LATIN1.has(charset)) return bytes.toString('latin1');
+  if (charset && !UTF8.has(charset)) {
+    throw new UnsupportedMediaTypeError(
+      `charset "${charset.slice(0, 40)}" is not supported; send UTF-8 or ISO-8859-1`,
+    );
+  }
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8Offset(bytes);
+    const byte = bytes[at] ?? 0;
+    throw new ValidationError(
+      `body is not valid UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at byte offset ${at} (declare charset=iso-8859-1 for Latin-1)`,
+    );
+  }
+};
+
+/** ApiRequest.json: a declared content type must be JSON (application/json or +json); none is accepted. */
+const requireJsonContentType = (contentType: string | undefined): void => {
+  if (contentType === undefined) return;
+  const media = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (media === 'application/json' || media.endsWith('+json')) return;
+  throw new UnsupportedMediaTypeError(
+    `content type "${media.slice(0, 60)}" is not supported; send application/json`,
+  );
+};
+
 /** API Gateway proxy integration: request parsing, correlation, typed errors → HTTP statuses. */
 export const apiHandler = (fn: (request: ApiRequest, context: Context) => Promise<ApiResult>) =>
   withObservability<APIGatewayProxyEvent, APIGatewayProxyResult>(async (event, context) => {
@@ -304,33 +389,24 @@ export const apiHandler = (fn: (request: ApiRequest, context: Context) => Promis
       event.requestContext?.requestId ?? context.awsRequestId,
     );
     return inCorrelation(correlation, async () => {
-      const rawBody =
-        event.body == null
-          ? ''
-          : event.isBase64Encoded
-            ? Buffer.from(event.body, 'base64').toString('utf8')
-            : event.body;
-      const request: ApiRequest = {
-        method: event.httpMethod,
-        path: event.path,
-        pathParameters: event.pathParameters ?? {},
-        query: event.queryStringParameters ?? {},
-        headers,
-        rawBody,
-        json: (schema) => {
-          let value: unknown;
-          try {
-            value = JSON.parse(rawBody);
-          } catch (error) {
-            throw new ValidationError(`body is not valid JSON: ${(error as Error).message}`);
-          }
-          const parsed = schema.safeParse(value);
-          if (!parsed.success)
-            throw new ValidationError(`invalid request body: ${z.prettifyError(parsed.error)}`);
-          return parsed.data;
-        },
-      };
       try {
+        const rawBody = decodeBody(event, headers['content-type']);
+        const request: ApiRequest = {
+          method: event.httpMethod,
+          path: event.path,
+          pathParameters: event.pathParameters ?? {},
+          query: event.queryStringParameters ?? {},
+          headers,
+          rawBody,
+          json: (schema) => {
+            requireJsonContentType(headers['content-type']);
+            const value = parseStrictJson(rawBody, { what: 'body' });
+            const parsed = schema.safeParse(value);
+            if (!parsed.success)
+              throw new ValidationError(`invalid request body: ${z.prettifyError(parsed.error)}`);
+            return parsed.data;
+          },
+        };
         return respond(await fn(request, context), correlation.correlationId);
       } catch (error) {
         const response = errorResponse(error, correlation.correlationId);

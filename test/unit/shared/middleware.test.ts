@@ -271,6 +271,86 @@ describe('apiHandler', () => {
     expect(JSON.parse(malformed.body).message).toMatch(/not valid JSON/);
   });
 
+  const rawOf = apiHandler(async (request) => ({ statusCode: 200, body: { raw: request.rawBody } }));
+  const base64Event = (bytes: Buffer, contentType: string) =>
+    apiEvent({
+      headers: { 'Content-Type': contentType },
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    });
+
+  it('refuses a base64 body with bytes that are not UTF-8, naming the byte offset', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"line":"P'), Buffer.from([0xff, 0xfe]), Buffer.from('02"}')]);
+
+    const response = await rawOf(base64Event(bytes, 'application/json'), context);
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).message).toBe(
+      'body is not valid UTF-8: byte 0xFF at byte offset 10 (declare charset=iso-8859-1 for Latin-1)',
+    );
+  });
+
+  it('refuses a truncated multi-byte sequence at the offset where it starts', async () => {
+    const bytes = Buffer.concat([Buffer.from('<a>Größe'), Buffer.from([0xc3])]);
+
+    const response = await rawOf(base64Event(bytes, 'text/xml; charset=utf-8'), context);
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).message).toContain('at byte offset 10');
+  });
+
+  it('decodes a base64 body declared ISO-8859-1 as Latin-1', async () => {
+    const bytes = Buffer.from('<MATXT>Getriebegehäuse für Größe 3</MATXT>', 'latin1');
+
+    const response = await rawOf(base64Event(bytes, 'text/xml; charset="ISO-8859-1"'), context);
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).raw).toBe('<MATXT>Getriebegehäuse für Größe 3</MATXT>');
+  });
+
+  it('refuses a charset it cannot decode with 415', async () => {
+    const response = await rawOf(
+      base64Event(Buffer.from('{}'), 'application/json; charset=shift_jis'),
+      context,
+    );
+
+    expect(response.statusCode).toBe(415);
+    expect(JSON.parse(response.body).message).toContain('charset "shift_jis" is not supported');
+  });
+
+  it('refuses duplicated keys in a JSON body, naming the key', async () => {
+    const handler = apiHandler(async (request) => ({ statusCode: 200, body: request.json(body) }));
+
+    const response = await handler(apiEvent({ body: '{"equipmentId":"1","equipmentId":"2"}' }), context);
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).message).toBe('body: duplicate key "equipmentId" at $.equipmentId');
+  });
+
+  it.each([
+    ['{"__proto__":{"isAdmin":true},"equipmentId":"1"}', '__proto__', '$.__proto__'],
+    ['{"equipmentId":"1","x":{"constructor":{"prototype":{}}}}', 'constructor', '$.x.constructor'],
+    ['{"equipmentId":"1","a":[{"prototype":1}]}', 'prototype', '$.a[0].prototype'],
+  ])('refuses the prototype key in %s, naming its path', async (json, key, path) => {
+    const handler = apiHandler(async (request) => ({ statusCode: 200, body: request.json(body) }));
+
+    const response = await handler(apiEvent({ body: json }), context);
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).message).toBe(
+      `body: key "${key}" at ${path} is not allowed (prototype key)`,
+    );
+  });
+
+  it('refuses a JSON body declared as another content type with 415', async () => {
+    const handler = apiHandler(async (request) => ({ statusCode: 200, body: request.json(body) }));
+
+    const response = await handler(apiEvent({ headers: { 'Content-Type': 'text/plain' } }), context);
+
+    expect(response.statusCode).toBe(415);
+    expect(JSON.parse(response.body).message).toContain('content type "text/plain" is not supported');
+  });
+
   it('hides the details of an unexpected error behind a 500', async () => {
     const handler = apiHandler(async () => {
       throw new Error('connection string postgres://user:secret@db');
