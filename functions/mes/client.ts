@@ -6,7 +6,13 @@ import { buildCancelSchedule, buildSchedule } from './b2mml/outbound';
 import type { MesPlantSettings } from './config';
 import { type MachineState, machineState, operationNumber, orderNumber } from './facts';
 import { cancelToWire, orderToWire } from './json/outbound';
-import { EquipmentStatusResponse, OrderResponse } from './json/wire';
+import {
+  EquipmentListPage,
+  EquipmentStatusResponse,
+  MES_LIST_MAX_PAGE_SIZE,
+  OrderListPage,
+  OrderResponse,
+} from './json/wire';
 
 export interface MesClientOptions {
   readonly plant: string;
@@ -24,6 +30,10 @@ export interface MesClientOptions {
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** Items asked per page of a list read. @default 200 (the wire format's maximum) */
+  readonly pageSize?: number;
+  /** A list longer than this many pages is refused rather than read forever. @default 500 */
+  readonly maxPages?: number;
 }
 
 export type OrderAction = 'release' | 'change' | 'cancel';
@@ -76,6 +86,25 @@ const ORDER_STATUS: Readonly<Record<string, OrderStatus['status']>> = {
   CANCELLED: 'cancelled',
   CANCELED: 'cancelled',
 };
+
+/** One equipment of the MES's equipment master (list read). */
+export interface MesEquipment {
+  readonly equipmentId: string;
+  readonly description?: string;
+  readonly line?: string;
+  readonly workCenter?: string;
+  readonly functionalLocation?: string;
+  /** Master-data status: false when the MES retired the machine. */
+  readonly active?: boolean;
+  readonly available?: boolean;
+}
+
+/** `details.unsupported` of the PermanentError a list read throws for a profile that has no list query. */
+export const LIST_UNSUPPORTED = 'list-query';
+
+/** Whether `error` says the plant's MES profile cannot list (as opposed to a failed list read). */
+export const isListUnsupported = (error: unknown): boolean =>
+  error instanceof PermanentError && error.details.unsupported === LIST_UNSUPPORTED;
 
 export type StatusTarget = { readonly equipmentId: string } | { readonly line: string };
 
@@ -263,6 +292,94 @@ export class MesClient {
       ...(parsed.data.revision !== undefined ? { revision: parsed.data.revision } : {}),
       ...(parsed.data.jobId ? { mesJobId: parsed.data.jobId } : {}),
     };
+  }
+
+  /**
+   * The MES's whole equipment master (`GET /v1/equipment?page=&pageSize=`, every page), for
+   * equipment reconciliation. B2MML plants cannot answer it (see {@link isListUnsupported}).
+   */
+  async listEquipment(): Promise<MesEquipment[]> {
+    this.refuseListInB2mml('equipment list');
+    const items = await this.readPages('/v1/equipment', {}, EquipmentListPage, 'equipment list');
+    return items.map((e) => ({
+      equipmentId: e.equipmentId,
+      ...(e.description ? { description: e.description } : {}),
+      ...(e.line ? { line: e.line } : {}),
+      ...(e.workCenter ? { workCenter: e.workCenter } : {}),
+      ...(e.functionalLocation ? { functionalLocation: e.functionalLocation } : {}),
+      ...(e.active !== undefined ? { active: e.active } : {}),
+      ...(e.available !== undefined ? { available: e.available } : {}),
+    }));
+  }
+
+  /**
+   * The orders the MES holds (`GET /v1/production-orders?status=&page=&pageSize=`, every page),
+   * mapped like {@link readOrderStatus}; `all` (the default) includes completed and cancelled ones.
+   */
+  async listOrders(filter: 'open' | 'all' = 'all'): Promise<OrderStatus[]> {
+    this.refuseListInB2mml('order list');
+    const items = await this.readPages(
+      '/v1/production-orders',
+      { status: filter },
+      OrderListPage,
+      'order list',
+    );
+    return items.map((o) => {
+      const status = ORDER_STATUS[o.status.toUpperCase()];
+      if (!status)
+        throw new PermanentError(
+          `MES ${this.options.plant} order ${o.orderNumber} has unknown status "${o.status}"`,
+        );
+      return {
+        orderNumber: orderNumber(o.orderNumber, 'orders[].orderNumber'),
+        status,
+        mesStatus: o.status,
+        ...(o.revision !== undefined ? { revision: o.revision } : {}),
+        ...(o.jobId ? { mesJobId: o.jobId } : {}),
+      };
+    });
+  }
+
+  /** B2MML (ISA-95 BODs over one endpoint) has no list query: say so instead of guessing. */
+  private refuseListInB2mml(what: string): void {
+    if (this.profile !== 'b2mml') return;
+    throw new PermanentError(
+      `MES ${this.options.plant} uses the b2mml profile, which has no list query: the ${what} cannot be read`,
+      { details: { plant: this.options.plant, profile: 'b2mml', unsupported: LIST_UNSUPPORTED } },
+    );
+  }
+
+  /** Follows `nextPage` from page 1; each page is one call with its own timeout and retries. */
+  private async readPages<T>(
+    path: string,
+    query: Readonly<Record<string, string>>,
+    schema: {
+      safeParse(
+        value: unknown,
+      ): { success: true; data: { items: T[]; nextPage?: number | null | undefined } } | { success: false };
+    },
+    what: string,
+  ): Promise<T[]> {
+    const pageSize = Math.min(this.options.pageSize ?? MES_LIST_MAX_PAGE_SIZE, MES_LIST_MAX_PAGE_SIZE);
+    const maxPages = this.options.maxPages ?? 500;
+    const items: T[] = [];
+    const seen = new Set<number>();
+    for (let page: number | undefined = 1; page !== undefined; ) {
+      if (seen.size >= maxPages)
+        throw new PermanentError(`MES ${this.options.plant} ${what} has more than ${maxPages} pages`);
+      if (seen.has(page))
+        throw new PermanentError(`MES ${this.options.plant} ${what} pages loop back to page ${page}`);
+      seen.add(page);
+      const search = new URLSearchParams({ ...query, page: String(page), pageSize: String(pageSize) });
+      const answer = await this.call('GET', `${path}?${search}`, undefined, undefined, undefined);
+      this.refuseClientErrors(answer, `read the ${what} (page ${page})`);
+      const parsed = schema.safeParse(safeJson(answer.text));
+      if (!parsed.success)
+        throw new PermanentError(`MES ${this.options.plant} ${what} page ${page} is malformed`);
+      items.push(...parsed.data.items);
+      page = parsed.data.nextPage ?? undefined;
+    }
+    return items;
   }
 
   /** Tells the MES an equipment is (un)available, e.g. after maintenance (`PUT /v1/equipment/{id}/availability`). */

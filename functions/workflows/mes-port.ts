@@ -8,13 +8,19 @@
  */
 import type { EventData } from '../../events';
 import type { MesClient } from '../mes/client';
-import { PermanentError, TransientError, ValidationError } from './errors';
+import { TransientError, ValidationError } from './errors';
 import type { CallContext, EquipmentRecord, MesPort, OrderStatusRecord, ProductionStatus } from './ports';
 
 /** What the adapter uses of MesClient (tests pass a fake). */
 export type MesOrderClient = Pick<
   MesClient,
-  'publishOrder' | 'cancelOrder' | 'readProductionStatus' | 'readOrderStatus' | 'reportEquipmentAvailability'
+  | 'publishOrder'
+  | 'cancelOrder'
+  | 'readProductionStatus'
+  | 'readOrderStatus'
+  | 'reportEquipmentAvailability'
+  | 'listEquipment'
+  | 'listOrders'
 >;
 
 export interface MesPortOptions {
@@ -75,17 +81,26 @@ export const mesWorkflowPort = (options: MesPortOptions): MesPort => ({
     await options.clientFor(ctx.plant).reportEquipmentAvailability(equipmentId, available, since);
   },
 
+  /**
+   * The MES's equipment master (all pages). A B2MML plant has no list query: the client's
+   * PermanentError (details.unsupported = 'list-query', naming the profile) propagates, and
+   * reconciliation records the MES as not comparable (domain/reconciliation.ts orNotComparable).
+   */
   async listEquipment(ctx): Promise<readonly EquipmentRecord[]> {
-    throw new PermanentError(
-      `MES equipment list of plant ${ctx.plant} is not available: the MES connector (functions/mes MesClient) ` +
-        'has no equipment-master read, so equipment reconciliation cannot compare the MES side',
-    );
+    const equipment = await options.clientFor(ctx.plant).listEquipment();
+    return equipment.map((e) => ({
+      equipmentId: e.equipmentId,
+      ...(e.description ? { description: e.description } : {}),
+      ...(e.workCenter ? { workCenter: e.workCenter } : {}),
+      ...(e.functionalLocation ? { functionalLocation: e.functionalLocation } : {}),
+      // Master-data status only: availability (maintenance) is not what SAP's inactive flag means.
+      ...(e.active !== undefined ? { inactive: !e.active } : {}),
+    }));
   },
 
+  /** Every order the MES holds, completed and cancelled included, so none looks missing. */
   async listOrderStatuses(ctx): Promise<readonly OrderStatusRecord[]> {
-    throw new PermanentError(
-      `MES order list of plant ${ctx.plant} is not available: the MES connector (functions/mes MesClient) reads ` +
-        'one order at a time (readOrderStatus), and a partial list would report every other SAP order as drift',
-    );
+    const orders = await options.clientFor(ctx.plant).listOrders('all');
+    return orders.map((o) => ({ orderNumber: o.orderNumber, status: o.status }));
   },
 });

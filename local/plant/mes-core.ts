@@ -752,6 +752,34 @@ export class MesCore {
     };
   }
 
+  /** The MES's equipment master, by equipment id (what `GET /api/v1/equipment` pages through). */
+  equipmentList() {
+    return [...this.machines.values()]
+      .map((m) => ({
+        equipmentId: m.equipment.equipmentId,
+        description: m.equipment.description,
+        line: m.equipment.line,
+        workCenter: m.equipment.workCenter,
+        functionalLocation: m.equipment.functionalLocation,
+        active: true,
+        available: m.available,
+      }))
+      .sort((a, b) => a.equipmentId.localeCompare(b.equipmentId));
+  }
+
+  /** The orders the MES holds, by order number; `open` leaves out completed and cancelled ones. */
+  orderList(filter: 'open' | 'all') {
+    return [...this.records.orders.values()]
+      .filter((o) => filter === 'all' || (o.status !== 'completed' && o.status !== 'cancelled'))
+      .map((o) => ({
+        orderNumber: o.orderNumber,
+        revision: Math.max(...o.revisions),
+        jobId: o.jobId,
+        status: o.status.toUpperCase(),
+      }))
+      .sort((a, b) => a.orderNumber.padStart(12, '0').localeCompare(b.orderNumber.padStart(12, '0')));
+  }
+
   lineStatus(line: string) {
     const machines = [...this.machines.values()].filter((m) => m.equipment.line === line);
     if (machines.length === 0) return undefined;

@@ -1,4 +1,8 @@
-import { CancelOrderRequest, ProductionOrderRequest } from '../../functions/mes/json/wire';
+import {
+  CancelOrderRequest,
+  MES_LIST_MAX_PAGE_SIZE,
+  ProductionOrderRequest,
+} from '../../functions/mes/json/wire';
 import type { SimClock } from './clock';
 import { json, type SimRequest, type SimResponse, type SimServer, startServer } from './http';
 import type { SimPlantMasterData } from './master-data';
@@ -325,6 +329,21 @@ export const mesResources = (core: MesCore, request: SimRequest): SimResponse | 
   return undefined;
 };
 
+/**
+ * One page of a list resource (`?page=` 1-based, `?pageSize=` up to 200, default 50):
+ * `{ items, page, pageSize, total, nextPage }`, nextPage null on the last page.
+ */
+const listPage = <T>(request: SimRequest, all: readonly T[]): SimResponse => {
+  const page = Number(request.url.searchParams.get('page') ?? '1');
+  const size = Number(request.url.searchParams.get('pageSize') ?? '50');
+  if (!Number.isInteger(page) || page < 1) return json(400, { error: 'page must be a positive integer' });
+  if (!Number.isInteger(size) || size < 1) return json(400, { error: 'pageSize must be a positive integer' });
+  const pageSize = Math.min(size, MES_LIST_MAX_PAGE_SIZE);
+  const items = all.slice((page - 1) * pageSize, page * pageSize);
+  const nextPage = page * pageSize < all.length ? page + 1 : null;
+  return json(200, { items, page, pageSize, total: all.length, nextPage });
+};
+
 export class SimulatedRestMes {
   readonly core: MesCore;
   readonly faults: MesFaultSwitch;
@@ -388,6 +407,14 @@ export class SimulatedRestMes {
       body = request.body ? JSON.parse(request.body) : undefined;
     } catch {
       return json(400, { error: 'body is not JSON' });
+    }
+    if (request.method === 'GET' && id === undefined && resource === 'equipment')
+      return listPage(request, this.core.equipmentList());
+    if (request.method === 'GET' && id === undefined && resource === 'production-orders') {
+      const status = request.url.searchParams.get('status') ?? 'open';
+      if (status !== 'open' && status !== 'all')
+        return json(400, { error: `status must be open or all, not ${status}` });
+      return listPage(request, this.core.orderList(status));
     }
     if (resource === 'production-orders') {
       if (request.method === 'POST' && id === undefined) return this.upsert(body, undefined);

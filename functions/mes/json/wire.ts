@@ -10,7 +10,8 @@ import * as z from 'zod';
  *
  * Outbound (plantsync → MES): `POST /api/v1/production-orders`, `PUT /api/v1/production-orders/{orderNumber}`,
  * `POST /api/v1/production-orders/{orderNumber}/cancel`, `GET /api/v1/equipment/{id}/status`,
- * `GET /api/v1/lines/{line}/status`.
+ * `GET /api/v1/lines/{line}/status`, and the paged lists for reconciliation
+ * `GET /api/v1/equipment?page=&pageSize=` and `GET /api/v1/production-orders?status=&page=&pageSize=`.
  */
 
 export const WireQuantity = z.object({
@@ -245,3 +246,46 @@ export const EquipmentStatusResponse = z.looseObject({
     .nullish(),
   updatedAt: z.string().optional(),
 });
+
+// ---- outbound: paged lists (reconciliation) ----------------------------------------------------
+
+/**
+ * Paging of the list resources: `page` is 1-based, `pageSize` at most {@link MES_LIST_MAX_PAGE_SIZE}
+ * (the MES may return fewer). Every page answers `{ items, page, pageSize, total?, nextPage }`;
+ * `nextPage` is the next page number, or null/absent on the last page. The order is stable (by id).
+ */
+export const MES_LIST_MAX_PAGE_SIZE = 200;
+
+const listPage = <T extends z.ZodType>(item: T) =>
+  z.looseObject({
+    items: z.array(item),
+    page: z.number().int().positive().optional(),
+    pageSize: z.number().int().positive().optional(),
+    total: z.number().int().nonnegative().optional(),
+    nextPage: z.number().int().positive().nullish(),
+  });
+
+/** One equipment of the MES's equipment master (`GET /api/v1/equipment?page=`). */
+export const EquipmentListItem = z.looseObject({
+  equipmentId: z.string().min(1).max(40).describe('SAP equipment number, as the MES knows the machine'),
+  description: z.string().max(200).optional(),
+  line: z.string().max(40).optional(),
+  workCenter: z.string().max(8).optional(),
+  functionalLocation: z.string().max(40).optional(),
+  active: z
+    .boolean()
+    .optional()
+    .describe('master-data status: false when the MES retired the machine (not its availability)'),
+  available: z.boolean().optional().describe('current availability for production (maintenance)'),
+});
+export type EquipmentListItem = z.infer<typeof EquipmentListItem>;
+export const EquipmentListPage = listPage(EquipmentListItem);
+
+/**
+ * `GET /api/v1/production-orders?status=open|all&page=`: the orders the MES holds, each as the single
+ * order read answers it. `status=open` (not completed, not cancelled) is the default of many MES;
+ * reconciliation asks for `all`, so a completed order is compared rather than missing.
+ */
+export const ORDER_LIST_STATUS_FILTERS = ['open', 'all'] as const;
+export const OrderListItem = OrderResponse.extend({ status: z.string().min(1) });
+export const OrderListPage = listPage(OrderListItem);

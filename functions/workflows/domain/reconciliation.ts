@@ -15,18 +15,47 @@ export interface ReconciliationResult {
   readonly drifts: Drift[];
   /** Share of compared records that drift, as a decimal string 0..1 with 3 fractional digits. */
   readonly variance: string;
+  /** Systems that cannot list (e.g. a B2MML MES): left out of the comparison, never counted as drift. */
+  readonly notComparable?: SystemName[];
 }
+
+/**
+ * `details.unsupported` of the error a connector throws when its system has no list query at all
+ * (functions/mes MesClient for the b2mml profile): the system is not comparable, which is not drift.
+ */
+export const LIST_UNSUPPORTED = 'list-query';
+
+export const isNotComparable = (error: unknown): boolean =>
+  (error as { details?: { unsupported?: unknown } } | undefined)?.details?.unsupported === LIST_UNSUPPORTED;
+
+/** The list, or undefined when its system cannot list (any other failure is rethrown). */
+export const orNotComparable = async <T>(list: Promise<T>): Promise<T | undefined> => {
+  try {
+    return await list;
+  } catch (error) {
+    if (isNotComparable(error)) return undefined;
+    throw error;
+  }
+};
+
+const notComparableOf = (sources: Partial<Record<SystemName, unknown>>): { notComparable?: SystemName[] } => {
+  const absent = (Object.keys(sources) as SystemName[]).filter((s) => sources[s] === undefined);
+  return absent.length > 0 ? { notComparable: absent } : {};
+};
 
 const variance = (drifted: number, compared: number): string =>
   compared === 0 ? '0.000' : (drifted / compared).toFixed(3);
 
 const EQUIPMENT_FIELDS = ['description', 'workCenter', 'functionalLocation', 'inactive'] as const;
 
-/** SAP is the master; MES and maintenance are compared with it (and a record missing anywhere drifts). */
+/**
+ * SAP is the master; MES and maintenance are compared with it (and a record missing anywhere drifts).
+ * A source given as undefined (see orNotComparable) is left out and reported as not comparable.
+ */
 export const reconcileEquipment = (
-  sources: Partial<Record<SystemName, readonly EquipmentRecord[]>>,
+  sources: Partial<Record<SystemName, readonly EquipmentRecord[] | undefined>>,
 ): ReconciliationResult => {
-  const systems = Object.keys(sources) as SystemName[];
+  const systems = (Object.keys(sources) as SystemName[]).filter((s) => sources[s] !== undefined);
   const byId = new Map<string, Partial<Record<SystemName, EquipmentRecord>>>();
   for (const system of systems)
     for (const record of sources[system] ?? [])
@@ -51,13 +80,21 @@ export const reconcileEquipment = (
     }
     if (differences.length > 0) drifts.push({ key, differences });
   }
-  return { compared: byId.size, drifts, variance: variance(drifts.length, byId.size) };
+  return {
+    compared: byId.size,
+    drifts,
+    variance: variance(drifts.length, byId.size),
+    ...notComparableOf(sources),
+  };
 };
 
+/** SAP vs MES; when either side cannot list (undefined) nothing is compared and that side is reported. */
 export const reconcileOrderStatus = (
-  sap: readonly OrderStatusRecord[],
-  mes: readonly OrderStatusRecord[],
+  sap: readonly OrderStatusRecord[] | undefined,
+  mes: readonly OrderStatusRecord[] | undefined,
 ): ReconciliationResult => {
+  if (sap === undefined || mes === undefined)
+    return { compared: 0, drifts: [], variance: variance(0, 0), ...notComparableOf({ sap, mes }) };
   const mesByOrder = new Map(mes.map((o) => [o.orderNumber, o.status]));
   const sapByOrder = new Map(sap.map((o) => [o.orderNumber, o.status]));
   const keys = [...new Set([...sapByOrder.keys(), ...mesByOrder.keys()])].sort();

@@ -98,3 +98,56 @@ describe.each(['1000', '2000'] as const)(
     });
   },
 );
+
+describe('simulated REST MES list resources against the MES connector client', () => {
+  it('pages the equipment master as the MES knows it', async () => {
+    const client = new MesClient({
+      plant: '1000',
+      settings: MesPlantSettings.parse({ profile: 'rest-json', endpoint: rest.endpoint }),
+      sleep: async () => undefined,
+      pageSize: 1,
+    });
+    const master = masters.get('1000')?.equipment ?? [];
+
+    const listed = await client.listEquipment();
+
+    expect(listed.map((e) => e.equipmentId)).toEqual(master.map((e) => e.equipmentId).sort());
+    expect(listed[0]).toMatchObject({ active: true, description: expect.any(String) });
+  });
+
+  it('lists every order it holds, cancelled ones included, and only open ones when asked', async () => {
+    const [open, cancelled] = sap.createOrders('1000', 2);
+    if (!open || !cancelled) throw new Error('no orders');
+    const client = clientFor('1000');
+    for (const order of [open, cancelled])
+      await client.publishOrder(
+        'release',
+        canonicalOrder(sap, order, [...masters.values()]),
+        1,
+        '2026-11-25T05:00:00Z',
+      );
+    await client.cancelOrder(
+      { orderNumber: cancelled.orderNumber, systemStatus: ['DLFL'] },
+      2,
+      '2026-11-25T05:00:00Z',
+    );
+
+    const all = await client.listOrders('all');
+    const openOnly = await client.listOrders('open');
+
+    expect(all).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ orderNumber: open.orderNumber, status: 'released' }),
+        expect.objectContaining({ orderNumber: cancelled.orderNumber, status: 'cancelled' }),
+      ]),
+    );
+    expect(openOnly.map((o) => o.orderNumber)).toContain(open.orderNumber);
+    expect(openOnly.map((o) => o.orderNumber)).not.toContain(cancelled.orderNumber);
+  });
+
+  it('answers 400 to an unknown status filter', async () => {
+    const response = await fetch(`${rest.endpoint}/v1/production-orders?status=paused`);
+
+    expect(response.status).toBe(400);
+  });
+});

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventData } from '../../../events';
 import { MesClient } from '../../../functions/mes/client';
 import { bindConnectorPorts, lazyPort } from '../../../functions/workflows/bindings';
+import { orNotComparable } from '../../../functions/workflows/domain/reconciliation';
 import { type MesOrderClient, mesWorkflowPort } from '../../../functions/workflows/mes-port';
 import type { CallContext } from '../../../functions/workflows/ports';
 
@@ -105,17 +106,48 @@ describe('MES port over the MES client', () => {
     expect(status).toEqual({ equipmentId: 'EQ-1', state: 'running', currentOrder: '1000123' });
   });
 
-  it('refuses the equipment and order lists with a PermanentError naming the gap', async () => {
-    const { client } = recordingClient();
+  it('maps the MES equipment master and order list onto the port records', async () => {
+    const client = {
+      listEquipment: async () => [
+        {
+          equipmentId: '10000041',
+          description: 'Press',
+          workCenter: 'PRESS01',
+          active: false,
+          available: true,
+        },
+        { equipmentId: '10000042', line: 'L1', available: false },
+      ],
+      listOrders: async (filter: string) => [
+        { orderNumber: '1000123', status: 'in-execution', mesStatus: `RUNNING:${filter}` },
+      ],
+    } as unknown as MesOrderClient;
     const port = mesWorkflowPort({ clientFor: () => client, orderVersion: async () => undefined });
 
-    await expect(port.listEquipment(ctx)).rejects.toMatchObject({
-      name: 'PermanentError',
-      message: expect.stringContaining('no equipment-master read'),
+    const equipment = await port.listEquipment(ctx);
+    const orders = await port.listOrderStatuses(ctx);
+
+    expect(equipment).toEqual([
+      { equipmentId: '10000041', description: 'Press', workCenter: 'PRESS01', inactive: true },
+      { equipmentId: '10000042' },
+    ]);
+    expect(orders).toEqual([{ orderNumber: '1000123', status: 'in-execution' }]);
+  });
+
+  it('reports a B2MML plant as not comparable instead of an empty list', async () => {
+    const b2mml = new MesClient({
+      plant: '2000',
+      settings: { profile: 'b2mml', endpoint: 'http://127.0.0.1:9/api', b2mmlVersion: 'V0700' },
     });
-    await expect(port.listOrderStatuses(ctx)).rejects.toMatchObject({
+    const port = mesWorkflowPort({ clientFor: () => b2mml, orderVersion: async () => undefined });
+
+    const listed = await orNotComparable(port.listEquipment(ctx));
+    const error = await port.listOrderStatuses(ctx).catch((e: unknown) => e);
+
+    expect(listed).toBeUndefined();
+    expect(error).toMatchObject({
       name: 'PermanentError',
-      message: expect.stringContaining('one order at a time'),
+      message: expect.stringContaining('b2mml profile'),
     });
   });
 
