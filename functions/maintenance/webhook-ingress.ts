@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeError, ValidationError } from '../../shared/errors';
+import { findKeyProblem } from '../../shared/strict-json';
 import { type MaintenancePlants, maintainxConfigOf } from './config';
 import type { MaintainxCosts } from './maintainx/client';
 import {
@@ -99,6 +100,14 @@ export const handleWebhook = async (request: WebhookRequest, deps: WebhookDeps):
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (context.bytes > maxBytes)
     return reject(413, `body of ${context.bytes} bytes exceeds the ${maxBytes}-byte limit`);
+  // MaintainX declares every webhook body application/json (its x-webhooks, all 46 events).
+  const media = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (media !== 'application/json') {
+    return reject(
+      415,
+      `content type "${media.slice(0, 60) || 'none'}" is not supported; expected application/json`,
+    );
+  }
 
   let secrets: readonly string[];
   try {
@@ -120,6 +129,11 @@ export const handleWebhook = async (request: WebhookRequest, deps: WebhookDeps):
     payload = JSON.parse(request.rawBody);
   } catch (error) {
     return reject(400, `malformed JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+  // Prototype keys are refused. Duplicate keys are not: the body is the vendor's own signed JSON.
+  const keyProblem = findKeyProblem(request.rawBody, false);
+  if (keyProblem) {
+    return reject(400, `key "${keyProblem.key}" at ${keyProblem.path} is not allowed (prototype key)`);
   }
 
   const type = request.query.event;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from '../../../shared/errors';
+import { findKeyProblem } from '../../../shared/strict-json';
 import { addDecimals } from '../decimal';
 import {
   canonical,
@@ -25,6 +26,15 @@ export const translateJsonBody = (text: string, options: JsonTranslateOptions = 
     body = JSON.parse(text);
   } catch (error) {
     throw new ValidationError(`body is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  // A duplicate key would let the MES and plantsync read different values; prototype keys never belong.
+  const problem = findKeyProblem(text);
+  if (problem) {
+    throw new ValidationError(
+      problem.kind === 'duplicate'
+        ? `body: duplicate key "${problem.key}" at ${problem.path}`
+        : `body: key "${problem.key}" at ${problem.path} is not allowed (prototype key)`,
+    );
   }
   return translateJsonValue(body, options);
 };

@@ -136,6 +136,56 @@ describe('MaintainX webhook ingress', () => {
     expect(response.body.reason).toBe('signature timestamp outside the 5-minute tolerance');
   });
 
+  it.each([
+    ['text/plain', 'content type "text/plain" is not supported; expected application/json'],
+    [undefined, 'content type "none" is not supported; expected application/json'],
+  ])('rejects a validly signed body sent as %s with 415', async (contentType, reason) => {
+    const { deps, published } = setup();
+    const request = signed(newWorkOrder, { event: 'NEW_WORK_ORDER' });
+    const headers = { ...request.headers, 'content-type': contentType };
+
+    const response = await handleWebhook({ ...request, headers }, deps);
+
+    expect(response).toEqual({ statusCode: 415, body: { status: 'rejected', reason } });
+    expect(published).toEqual([]);
+  });
+
+  it('accepts application/json with a charset parameter', async () => {
+    const { deps } = setup();
+    const request = signed(newWorkOrder, { event: 'NEW_WORK_ORDER' });
+    const headers = { ...request.headers, 'content-type': 'application/json; charset=utf-8' };
+
+    const response = await handleWebhook({ ...request, headers }, deps);
+
+    expect(response.statusCode).toBe(200);
+  });
+
+  it.each([
+    [
+      'at the top level',
+      (body: string) => body.replace('{', '{"__proto__":{"polluted":true},'),
+      '$.__proto__',
+    ],
+    [
+      'inside a nested object',
+      (body: string) => body.replace('{', '{"extraFields":{"constructor":{"prototype":{}}},'),
+      '$.extraFields.constructor',
+    ],
+  ])(
+    'rejects a validly signed body with a prototype key %s, naming its path',
+    async (_where, change, path) => {
+      const { deps, published, replay } = setup();
+      const body = change(newWorkOrder);
+
+      const response = await handleWebhook(signed(body, { event: 'NEW_WORK_ORDER' }), deps);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.body.reason).toContain(`at ${path} is not allowed`);
+      expect(published).toEqual([]);
+      expect(replay.keys.size).toBe(0);
+    },
+  );
+
   it('rejects a missing signature header with 401', async () => {
     const { deps } = setup();
 

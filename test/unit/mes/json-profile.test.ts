@@ -106,6 +106,30 @@ describe('REST/JSON MES profile, inbound', () => {
     expect(reasonOf(() => translateJsonBody(body))).toContain(reason);
   });
 
+  it('rejects a key given twice in one event, naming it', () => {
+    const body = '{"eventId":"E-1","eventType":"machine.state","eventId":"E-2"}';
+
+    expect(reasonOf(() => translateJsonBody(body))).toBe('body: duplicate key "eventId" at $.eventId');
+  });
+
+  it('rejects a key given twice inside a quantity of a batch, with its path', () => {
+    const body = '{"events":[{"good":{"value":"1","unit":"PCS","value":"999"}}]}';
+
+    expect(reasonOf(() => translateJsonBody(body))).toBe(
+      'body: duplicate key "value" at $.events[0].good.value',
+    );
+  });
+
+  it.each([
+    ['{"__proto__":{"polluted":true},"eventType":"machine.state"}', '__proto__', '$.__proto__'],
+    ['{"constructor":{"prototype":{"polluted":true}}}', 'constructor', '$.constructor'],
+    ['{"good":{"prototype":1}}', 'prototype', '$.good.prototype'],
+  ])('rejects the prototype key in %s', (body, key, path) => {
+    expect(reasonOf(() => translateJsonBody(body))).toBe(
+      `body: key "${key}" at ${path} is not allowed (prototype key)`,
+    );
+  });
+
   it('rejects an unknown event type and names the accepted ones', () => {
     const reason = reasonOf(() => translateJsonValue({ ...base, eventType: 'coffee.brewed' }));
 
