@@ -4,6 +4,7 @@
  */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { EquipmentId, Identifier, OrderNumber } from '../../events/primitives';
 import { loadConfig } from '../../shared/config';
 import { currentCorrelation } from '../../shared/correlation';
 import { NotFoundError, ValidationError } from '../../shared/errors';
@@ -72,20 +73,51 @@ const ctxOf = (plant: string): CallContext => ({
   plant,
 });
 
+/**
+ * Path parameters are checked against the canonical formats before any connector sees them, so a
+ * traversal or injection string is a 400 here rather than a lookup in SAP, the MES or the maintenance
+ * tool. Equipment and adjustment ids are free-form in the catalogue (EQUNR, asset ids), so beyond
+ * its length they are held to the characters such ids use: letters, digits and `-_.:`.
+ */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const PATH_PARAMETERS = {
+  'order number': OrderNumber,
+  'equipment id': EquipmentId.regex(SAFE_ID, 'letters, digits and - _ . : only'),
+  'adjustment id': Identifier.regex(SAFE_ID, 'letters, digits and - _ . : only'),
+} as const;
+
+export const pathParameter = (name: keyof typeof PATH_PARAMETERS, raw: string | undefined): string => {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw ?? '');
+  } catch {
+    throw new ValidationError(`path parameter ${name} is not valid percent-encoding`);
+  }
+  const parsed = PATH_PARAMETERS[name].safeParse(value);
+  if (!parsed.success) {
+    const shown = JSON.stringify(value.slice(0, 40));
+    throw new ValidationError(
+      `path parameter ${name} ${shown} is invalid: ${parsed.error.issues[0]?.message ?? 'wrong format'}`,
+    );
+  }
+  return parsed.data;
+};
+
 /** Routes a request to a capability; exported for tests with any implementation of the API. */
 export const route = async (request: ApiRequest, target: Api): Promise<Result> => {
   const path = request.path.replace(/\/+$/, '');
   let m = /\/v1\/orders\/([^/]+)\/release$/.exec(path);
   if (m && request.method === 'POST') {
+    const orderNumber = pathParameter('order number', m[1]);
     const body = request.json(OrderReleaseRequest);
-    return target.releaseOrder(ctxOf(body.plant), decodeURIComponent(m[1] ?? ''), body);
+    return target.releaseOrder(ctxOf(body.plant), orderNumber, body);
   }
   m = /\/v1\/orders\/([^/]+)\/status$/.exec(path);
   if (m && request.method === 'GET')
-    return target.orderStatus(ctxOf(plantFrom(request)), decodeURIComponent(m[1] ?? ''));
+    return target.orderStatus(ctxOf(plantFrom(request)), pathParameter('order number', m[1]));
   m = /\/v1\/equipment\/([^/]+)$/.exec(path);
   if (m && request.method === 'GET')
-    return target.equipment(ctxOf(plantFrom(request)), decodeURIComponent(m[1] ?? ''));
+    return target.equipment(ctxOf(plantFrom(request)), pathParameter('equipment id', m[1]));
   if (/\/v1\/work-orders$/.test(path) && request.method === 'POST') {
     const body = request.json(WorkOrderRequest);
     return target.createWorkOrder(ctxOf(body.plant), request.headers['idempotency-key'], body);
@@ -94,7 +126,7 @@ export const route = async (request: ApiRequest, target: Api): Promise<Result> =
   if (m && request.method === 'POST')
     return target.approveAdjustment(
       ctxOf(plantFrom(request)),
-      decodeURIComponent(m[1] ?? ''),
+      pathParameter('adjustment id', m[1]),
       request.json(ApprovalRequest),
     );
   throw new NotFoundError(`no business capability at ${request.method} ${path}`);
