@@ -104,6 +104,7 @@ export const startSession = async (options: SessionOptions): Promise<Session> =>
     log,
     asyncRetryDelaysMs: [200, 400],
     eventRetryDelayMs: (a) => 100 * 2 ** a,
+    ...(options.audit ? { audit: options.audit } : {}),
   });
   try {
     const api = runtime.model.apis[0];
