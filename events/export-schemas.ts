@@ -75,7 +75,9 @@ export const exportSchemas = (options: { write: boolean; consumers?: Consumers }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const check = process.argv.includes('--check');
-  const result = exportSchemas({ write: !check });
+  // The routing table says who consumes what; imported here only, so events/ stays free of infra/.
+  const { consumersByDetailType } = await import('../infra/routing');
+  const result = exportSchemas({ write: !check, consumers: consumersByDetailType() });
   for (const file of result.written) console.log(`${check ? 'differs ' : 'wrote   '} ${file}`);
   for (const { file, messages } of result.breaking) {
     console.error(`BREAKING ${file}\n  ${messages.join('\n  ')}\n  -> define a new major version instead`);

@@ -137,3 +137,32 @@ export const validateRoutes = (table: readonly Route[]): void => {
     }
   }
 };
+
+const targetLabel = (target: RouteTarget): string => {
+  switch (target.kind) {
+    case 'sap-postings':
+      return 'sap-poster (SAP postings buffer)';
+    case 'plant-buffer':
+      return target.buffer === 'mes-outbound'
+        ? 'mes-publisher (per-plant buffer)'
+        : 'maintenance-egress (per-plant buffer)';
+    case 'workflow':
+      return `${target.workflow} workflow`;
+    case 'function':
+      return `${target.function} function`;
+  }
+};
+
+/** Who consumes each event type, from the routing table (for docs/events.md). */
+export const consumersByDetailType = (): Record<string, string[]> => {
+  const consumers: Record<string, string[]> = {};
+  for (const route of routes) {
+    for (const detailType of route.detailTypes) {
+      const list = consumers[detailType] ?? [];
+      const label = targetLabel(route.target);
+      if (!list.includes(label)) list.push(label);
+      consumers[detailType] = list;
+    }
+  }
+  return consumers;
+};
