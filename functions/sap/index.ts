@@ -21,5 +21,6 @@ export * from './postings/equipment';
 export * from './postings/goods-movement';
 export * from './postings/maintenance';
 export * from './postings/production-order';
+export * from './postings/released-order';
 export * from './time';
 export * from './units';

@@ -717,6 +717,8 @@ export class SimulatedSap {
         WithdrawnQuantity: '0',
         IsBulkMaterialComponent: false,
         MaterialComponentIsPhantomItem: false,
+        MatlCompIsMarkedForBackflush: c.backflush,
+        MatlCompIsMarkedForDeletion: false,
       });
     }
   }
