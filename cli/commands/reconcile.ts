@@ -53,7 +53,10 @@ export const registerReconcile = (
                 `  each drifting record was published as ReconciliationDriftDetected: plantsync trace ${r.correlationId}\n`,
               );
           }
-          if (r.error) io.out(`  failed: ${r.error}${r.cause ? `: ${r.cause}` : ''}\n`);
+          if (r.error) {
+            io.out(`  failed: ${r.error}${r.cause ? `: ${r.cause}` : ''}\n`);
+            io.out(`  find why: plantsync trace ${r.correlationId}; plantsync dlq list\n`);
+          }
         }
       }
       const failed = results.filter((r) => r.status !== 'SUCCEEDED');

@@ -74,6 +74,14 @@ const synthesize = () => {
     stateMachineName: 'plantsync-dev-reconciliation',
     definitionBody: sfn.DefinitionBody.fromChainable(claim.next(checks).next(new sfn.Succeed(stack, 'Done'))),
   });
+  // A second environment's reconciliation that fails, as it does when a system stays unreachable.
+  const prod = new Stack(app, 'Plantsync-prod-Ops');
+  new sfn.StateMachine(prod, 'Reconciliation', {
+    stateMachineName: 'plantsync-prod-reconciliation',
+    definitionBody: sfn.DefinitionBody.fromChainable(
+      new sfn.Fail(prod, 'DeadLettered', { error: 'DeadLettered', cause: 'SAP unreachable' }),
+    ),
+  });
   app.synth();
 };
 
@@ -279,7 +287,7 @@ describe('plantsync orders stuck', () => {
 
 describe('plantsync reconcile', () => {
   it('runs the reconciliation workflow for one plant and reports drift and variance', async () => {
-    const { io, error } = await cli(['reconcile', '--plant', '1000', '--json']);
+    const { io, error } = await cli(['reconcile', '--env', 'dev', '--plant', '1000', '--json']);
 
     expect(error).toBeUndefined();
     expect(JSON.parse(io.stdout())).toEqual([
@@ -297,7 +305,7 @@ describe('plantsync reconcile', () => {
   it('runs every plant of the environment and prints the drift for people', async () => {
     const plants = loadEnvironment('dev').plants.map((p) => p.code);
 
-    const { io, error } = await cli(['reconcile']);
+    const { io, error } = await cli(['reconcile', '--env', 'dev']);
 
     expect(error).toBeUndefined();
     for (const plant of plants) expect(io.stdout()).toContain(`plant ${plant}: SUCCEEDED, variance 4.0%`);
@@ -306,9 +314,27 @@ describe('plantsync reconcile', () => {
   });
 
   it('refuses a plant the environment does not have', async () => {
-    const { error } = await cli(['reconcile', '--plant', '9999']);
+    const { error } = await cli(['reconcile', '--env', 'dev', '--plant', '9999']);
 
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain('plant 9999 is not in environment dev');
+  });
+
+  it('asks which environment when several have a reconciliation workflow', async () => {
+    const { error } = await cli(['reconcile', '--plant', '1000']);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(
+      /plantsync-dev-reconciliation, plantsync-prod-reconciliation.*--env/,
+    );
+  });
+
+  it('fails with exit code 1 and the reason when the workflow fails', async () => {
+    const { io, error } = await cli(['reconcile', '--env', 'prod', '--plant', '1000']);
+
+    expect(error).toMatchObject({ exitCode: 1, message: 'reconciliation failed for plant(s) 1000' });
+    expect(io.stdout()).toContain('plant 1000: FAILED');
+    expect(io.stdout()).toContain('failed: DeadLettered: SAP unreachable');
+    expect(io.stdout()).toMatch(/find why: plantsync trace cli-/);
   });
 });
