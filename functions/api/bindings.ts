@@ -3,12 +3,11 @@
  * (functions/workflows/bindings.ts): the SAP OData client, the plants' MES clients and maintenance
  * connectors, each built on first use and kept for the container's life.
  *
- * Gaps, reported as PermanentError (HTTP 502) naming them instead of invented data:
- * - OrderSource.readReleasedOrder: functions/sap reads order headers over OData but does not assemble
- *   a full released order (operations, components) from it; the IDoc (LOIPRO) path does.
+ * OrderSource.readReleasedOrder assembles the released order from OData (functions/sap
+ * readReleasedOrder: A_ProductionOrder_2 with its operations, components and statuses), mapped with
+ * the same unit and time rules as the LOIPRO IDoc path; an order SAP would not release is undefined.
  */
 import type { EventData } from '../../events';
-import { PermanentError } from '../../shared/errors';
 import type { MaintenanceConnector } from '../maintenance/model';
 import { maintenancePort } from '../maintenance/workflow-port';
 import { mesClients } from '../mes/environment';
@@ -17,6 +16,7 @@ import { odataString } from '../sap/odata/client';
 import { SapNotFoundError } from '../sap/odata/errors';
 import { readEquipment } from '../sap/postings/equipment';
 import { PRODUCTION_ORDER_SERVICE } from '../sap/postings/production-order';
+import { readReleasedOrder } from '../sap/postings/released-order';
 import {
   maintenanceConnectorsFromEnv,
   once,
@@ -54,11 +54,8 @@ export const apiConnectors = (sources: ApiConnectorSources) => {
       ctx: CallContext,
       orderNumber: string,
     ): Promise<EventData<'ProductionOrderReleased'> | undefined> {
-      throw new PermanentError(
-        `cannot read released order ${orderNumber} of plant ${ctx.plant} from SAP: the SAP connector ` +
-          '(functions/sap) does not assemble a released order (operations, components) from OData; ' +
-          'resend the order from SAP (LOIPRO IDoc) instead',
-      );
+      const { client, mappings } = sources.sap();
+      return readReleasedOrder(client, mappings, ctx.plant, orderNumber);
     },
   };
 
