@@ -19,7 +19,10 @@ export const registerReconcile = (
 ): void => {
   const ops = (aws: boolean) =>
     makeOps?.(aws) ??
-    new ReconcileOperations(new SFNClient(resolveTarget({ aws }).clientConfig('stepfunctions')));
+    new ReconcileOperations(
+      new SFNClient(resolveTarget({ aws }).clientConfig('stepfunctions')),
+      aws ? 3000 : 250,
+    );
 
   program
     .command('reconcile')

@@ -14,10 +14,12 @@ export const registerReplay = (
     if (made) return made;
     const target = resolveTarget({ aws });
     const cdkOut = typeof target.endpoints.cdkOut === 'string' ? target.endpoints.cdkOut : undefined;
-    return new ArchiveReplayOperations(new EventBridgeClient(target.clientConfig('eventbridge')), {
-      ...(cdkOut ? { cdkOut } : {}),
-      ...(archive ? { archive } : {}),
-    });
+    // AWS replays take minutes; poll DescribeReplay gently there.
+    return new ArchiveReplayOperations(
+      new EventBridgeClient(target.clientConfig('eventbridge')),
+      { ...(cdkOut ? { cdkOut } : {}), ...(archive ? { archive } : {}) },
+      aws ? 5000 : 250,
+    );
   };
 
   program
