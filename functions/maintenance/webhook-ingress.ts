@@ -105,7 +105,7 @@ export const handleWebhook = async (request: WebhookRequest, deps: WebhookDeps):
   if (media !== 'application/json') {
     return reject(
       415,
-      `content type "${media.slice(0, 60) || 'none'}" is not supported; expected application/json`,
+      `content type "${media.slice(0, 60) || '(none)'}" is not supported; expected application/json`,
     );
   }
 

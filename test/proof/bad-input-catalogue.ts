@@ -192,6 +192,20 @@ const queueCases = (
   cases: readonly Omit<QueueCase, 'ingress'>[],
 ): QueueCase[] => cases.map((c) => ({ ...c, ingress }));
 
+const nonUtf8 = (text: string, at: string): string => {
+  const [head, ...rest] = text.split(at);
+  if (rest.length === 0) throw new Error(`catalogue builder: ${at} not found`);
+  return Buffer.concat([
+    Buffer.from(head ?? ''),
+    Buffer.from([0xff, 0xfe, 0xc3]),
+    Buffer.from(`${at}${rest.join(at)}`),
+  ]).toString('base64');
+};
+const signedWebhook = (body: string, headers: Record<string, string> = {}): HttpInput => {
+  const request = webhook(body);
+  return { ...request, headers: { ...request.headers, ...headers } };
+};
+
 // ── the catalogue ─────────────────────────────────────────────────────────────────────────────
 
 const sap = httpCases('sap-idoc-ingress', [
@@ -335,6 +349,24 @@ const sap = httpCases('sap-idoc-ingress', [
     arrange: async (world) => void (await world.deliver(xml(loipro()))),
     input: () => xml(loipro()),
     expect: { status: 200, outcome: 'duplicate', reason: 'duplicate 0000000000123456', raw: 'processed' },
+  },
+  {
+    kind: 'non-UTF-8 bytes',
+    input: () => ({
+      headers: { 'Content-Type': 'text/xml' },
+      body: nonUtf8(loipro(), 'Gearbox housing'),
+      isBase64Encoded: true,
+    }),
+    expect: rejected(400, 'not valid UTF-8: byte 0xFF at byte offset'),
+  },
+  {
+    kind: 'charset no decoder exists for (shift_jis)',
+    input: () => ({
+      headers: { 'Content-Type': 'text/xml; charset=shift_jis' },
+      body: Buffer.from(loipro()).toString('base64'),
+      isBase64Encoded: true,
+    }),
+    expect: rejected(415, 'charset "shift_jis" is not supported'),
   },
 ]);
 
@@ -503,6 +535,38 @@ const mes = httpCases('mes-ingress', [
     input: () => mesJson(downtime()),
     expect: { status: 202, outcome: 'duplicate', reason: 'accepted 0, duplicates 1' },
   },
+  {
+    kind: 'non-UTF-8 bytes',
+    input: () => ({ ...mesJson(''), body: nonUtf8(downtime(), 'P02'), isBase64Encoded: true }),
+    expect: rejected(400, 'not valid UTF-8: byte 0xFF at byte offset'),
+  },
+  {
+    kind: 'duplicated keys',
+    input: () =>
+      mesJson(
+        JSON.stringify(confirmation()).replace('"good":', '"good":{"value":"999999","unit":"PCS"},"good":'),
+      ),
+    expect: rejected(400, 'duplicate key "good" at $.good'),
+  },
+  {
+    kind: 'duplicated key inside a quantity of a batch',
+    input: () =>
+      mesJson(
+        JSON.stringify({ events: [confirmation()] }).replace('"value":"112"', '"value":"112","value":"9"'),
+      ),
+    expect: rejected(400, 'duplicate key "value" at $.events[0].good.value'),
+  },
+  {
+    kind: 'prototype pollution key (__proto__)',
+    input: () => mesJson(JSON.stringify(confirmation()).replace('{', '{"__proto__":{"polluted":true},')),
+    expect: rejected(400, 'key "__proto__" at $.__proto__ is not allowed'),
+  },
+  {
+    kind: 'prototype pollution key (constructor.prototype)',
+    input: () =>
+      mesJson(JSON.stringify(confirmation()).replace('{', '{"constructor":{"prototype":{"polluted":true}},')),
+    expect: rejected(400, 'key "constructor" at $.constructor is not allowed'),
+  },
 ]);
 
 const signedAt = (seconds: number) => Math.floor(WEBHOOK_NOW / 1000) + seconds;
@@ -620,6 +684,31 @@ const maintainx = httpCases('maintenance-webhook', [
     input: () => webhook(workOrderWith({ padding: 'x'.repeat(70 * 1024) })),
     expect: rejected(413, 'exceeds the 65536-byte limit'),
   },
+  {
+    kind: 'prototype pollution key (__proto__)',
+    input: () => signedWebhook(workOrderBody().replace('{', '{"__proto__": {"polluted": true},')),
+    expect: rejected(400, 'key "__proto__" at $.__proto__ is not allowed'),
+  },
+  {
+    kind: 'prototype pollution key inside extraFields (constructor)',
+    input: () =>
+      signedWebhook(workOrderBody().replace('{', '{"extraFields": {"constructor": {"prototype": {}}},')),
+    expect: rejected(400, 'key "constructor" at $.extraFields.constructor is not allowed'),
+  },
+  {
+    kind: 'wrong content type (text/plain)',
+    input: () => signedWebhook(workOrderBody(), { 'content-type': 'text/plain' }),
+    expect: rejected(415, 'content type "text/plain" is not supported'),
+  },
+  {
+    kind: 'non-UTF-8 bytes',
+    input: () => ({
+      ...signedWebhook(workOrderBody()),
+      body: nonUtf8(workOrderBody(), 'Replace'),
+      isBase64Encoded: true,
+    }),
+    expect: rejected(400, 'not valid UTF-8'),
+  },
 ]);
 
 const api = httpCases('business-api', [
@@ -699,6 +788,49 @@ const api = httpCases('business-api', [
     kind: 'unknown route',
     input: () => ({ method: 'DELETE', path: '/v1/orders/1000123' }),
     expect: rejected(404, 'no business capability at DELETE /v1/orders/1000123'),
+  },
+  {
+    kind: 'prototype pollution key (__proto__)',
+    input: () =>
+      apiPost(
+        '/v1/work-orders',
+        JSON.stringify(workOrderRequest).replace('{', '{"__proto__":{"isAdmin":true},'),
+      ),
+    expect: rejected(400, 'key "__proto__" at $.__proto__ is not allowed'),
+  },
+  {
+    kind: 'duplicated keys',
+    input: () =>
+      apiPost(
+        '/v1/work-orders',
+        JSON.stringify(workOrderRequest).replace('"plant":"1010"', '"plant":"2020","plant":"1010"'),
+      ),
+    expect: rejected(400, 'duplicate key "plant" at $.plant'),
+  },
+  {
+    kind: 'wrong content type (text/plain)',
+    input: () => apiPost('/v1/work-orders', workOrderRequest, { 'Content-Type': 'text/plain' }),
+    expect: rejected(415, 'content type "text/plain" is not supported'),
+  },
+  {
+    kind: 'path traversal in the order number path parameter',
+    input: () => ({ method: 'GET', path: '/v1/orders/..%2F..%2Fadmin/status', query: { plant: '1010' } }),
+    expect: rejected(400, 'path parameter order number "../../admin" is invalid'),
+  },
+  {
+    kind: 'path traversal in the order number of a release',
+    input: () => apiPost('/v1/orders/..%2F..%2Fadmin/release', { plant: '1010' }),
+    expect: rejected(400, 'path parameter order number "../../admin" is invalid'),
+  },
+  {
+    kind: 'SQL injection in the equipment path parameter',
+    input: () => ({ method: 'GET', path: "/v1/equipment/1' OR '1'='1", query: { plant: '1010' } }),
+    expect: rejected(400, 'path parameter equipment id'),
+  },
+  {
+    kind: 'broken percent-encoding in a path parameter',
+    input: () => ({ method: 'GET', path: '/v1/equipment/%E0%A4%A', query: { plant: '1010' } }),
+    expect: rejected(400, 'not valid percent-encoding'),
   },
 ]);
 
@@ -820,115 +952,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
 
 export const ingressOf = (entry: CatalogueEntry): Ingress => entry.ingress;
 
-// ── known gaps, ready to join the catalogue ──────────────────────────────────────────────────
-
-const nonUtf8 = (text: string, at: string): string => {
-  const [head, ...rest] = text.split(at);
-  if (rest.length === 0) throw new Error(`catalogue builder: ${at} not found`);
-  return Buffer.concat([
-    Buffer.from(head ?? ''),
-    Buffer.from([0xff, 0xfe, 0xc3]),
-    Buffer.from(`${at}${rest.join(at)}`),
-  ]).toString('base64');
-};
-const signedWebhook = (body: string, headers: Record<string, string> = {}): HttpInput => {
-  const request = webhook(body);
-  return { ...request, headers: { ...request.headers, ...headers } };
-};
+// ── known gaps ──────────────────────────────────────────────────────────────────────────────
 
 /**
- * The inputs of KNOWN_GAPS as catalogue entries with the rejection a fix should give. They fail
- * today, so the jest catalogue does not run them; `npx tsx test/proof/write-reliability-report.ts
- * --only gaps` shows which are fixed. When one passes, move it into the catalogue above.
+ * Bad inputs that would fail their catalogue entry today, as ready entries with the rejection a fix
+ * should give; the jest catalogue does not run them. `npx tsx test/proof/write-reliability-report.ts
+ * --only gaps` shows which are fixed; when one passes, move it into the catalogue above.
  */
-export const GAP_CASES: readonly CatalogueEntry[] = [
-  ...httpCases('sap-idoc-ingress', [
-    {
-      kind: 'non-UTF-8 bytes',
-      input: () => ({
-        headers: { 'Content-Type': 'text/xml' },
-        body: nonUtf8(loipro(), 'Gearbox housing'),
-        isBase64Encoded: true,
-      }),
-      expect: rejected(400, 'UTF-8'),
-    },
-  ]),
-  ...httpCases('mes-ingress', [
-    {
-      kind: 'non-UTF-8 bytes',
-      input: () => ({ ...mesJson(''), body: nonUtf8(downtime(), 'P02'), isBase64Encoded: true }),
-      expect: rejected(400, 'UTF-8'),
-    },
-    {
-      kind: 'duplicated keys',
-      input: () =>
-        mesJson(
-          JSON.stringify(confirmation()).replace('"good":', '"good":{"value":"999999","unit":"PCS"},"good":'),
-        ),
-      expect: rejected(400, 'duplicate'),
-    },
-    {
-      kind: 'prototype pollution key (__proto__)',
-      input: () => mesJson(JSON.stringify(confirmation()).replace('{', '{"__proto__":{"polluted":true},')),
-      expect: rejected(400, '__proto__'),
-    },
-    {
-      kind: 'prototype pollution key (constructor.prototype)',
-      input: () =>
-        mesJson(
-          JSON.stringify(confirmation()).replace('{', '{"constructor":{"prototype":{"polluted":true}},'),
-        ),
-      expect: rejected(400, 'constructor'),
-    },
-  ]),
-  ...httpCases('maintenance-webhook', [
-    {
-      kind: 'prototype pollution key (__proto__)',
-      input: () => signedWebhook(workOrderBody().replace('{', '{"__proto__": {"polluted": true},')),
-      expect: rejected(400, '__proto__'),
-    },
-    {
-      kind: 'wrong content type (text/plain)',
-      input: () => signedWebhook(workOrderBody(), { 'content-type': 'text/plain' }),
-      expect: rejected(415, 'content type'),
-    },
-  ]),
-  ...httpCases('business-api', [
-    {
-      kind: 'prototype pollution key (__proto__)',
-      input: () =>
-        apiPost(
-          '/v1/work-orders',
-          JSON.stringify(workOrderRequest).replace('{', '{"__proto__":{"isAdmin":true},'),
-        ),
-      expect: rejected(400, '__proto__'),
-    },
-    {
-      kind: 'duplicated keys',
-      input: () =>
-        apiPost(
-          '/v1/work-orders',
-          JSON.stringify(workOrderRequest).replace('"plant":"1010"', '"plant":"2020","plant":"1010"'),
-        ),
-      expect: rejected(400, 'duplicate'),
-    },
-    {
-      kind: 'wrong content type (text/plain)',
-      input: () => apiPost('/v1/work-orders', workOrderRequest, { 'Content-Type': 'text/plain' }),
-      expect: rejected(415, 'content type'),
-    },
-    {
-      kind: 'path traversal in the order number path parameter',
-      input: () => ({ method: 'GET', path: '/v1/orders/..%2F..%2Fadmin/status', query: { plant: '1010' } }),
-      expect: rejected(400, 'order number'),
-    },
-    {
-      kind: 'SQL injection in the equipment path parameter',
-      input: () => ({ method: 'GET', path: "/v1/equipment/1' OR '1'='1", query: { plant: '1010' } }),
-      expect: rejected(400, 'equipment'),
-    },
-  ]),
-];
+export const GAP_CASES: readonly CatalogueEntry[] = [];
 
 export interface KnownGap {
   readonly ingress: Ingress;
@@ -938,56 +969,9 @@ export interface KnownGap {
   readonly file: string;
 }
 
-/** Bad inputs that are accepted today (observed with the harness worlds on 2026-11-25). */
-export const KNOWN_GAPS: readonly KnownGap[] = [
-  {
-    ingress: 'sap-idoc-ingress',
-    input: 'non-UTF-8 bytes (base64 body, 0xFF 0xFE 0xC3 in E1AFKOL/MATXT), also with charset=iso-8859-1',
-    observed: '200, ProductionOrderReleased published with U+FFFD in the text; the charset is ignored',
-    file: 'shared/middleware.ts (apiHandler decodes base64 as UTF-8 without a fatal check)',
-  },
-  {
-    ingress: 'mes-ingress',
-    input: 'non-UTF-8 bytes inside a JSON string (base64 body, 0xFF in `line`)',
-    observed: '202, DowntimeStarted published with U+FFFD in the line',
-    file: 'shared/middleware.ts (same decoding)',
-  },
-  {
-    ingress: 'mes-ingress',
-    input: 'duplicated JSON keys (`"good"` or `"eventId"` twice in one event)',
-    observed: '202, the last value wins silently (JSON.parse)',
-    file: 'functions/mes/json/inbound.ts',
-  },
-  {
-    ingress: 'mes-ingress',
-    input: '`__proto__` / `constructor.prototype` keys in the event or in a quantity',
-    observed: '202, keys stripped and the event published; Object.prototype is not polluted',
-    file: 'functions/mes/json/inbound.ts',
-  },
-  {
-    ingress: 'maintenance-webhook',
-    input: 'validly signed body with `__proto__` at the top level or inside extraFields',
-    observed: '200, WorkOrderCreated published; no pollution',
-    file: 'functions/maintenance/webhook-ingress.ts',
-  },
-  {
-    ingress: 'maintenance-webhook',
-    input: 'validly signed JSON body sent as Content-Type text/plain',
-    observed: '200, accepted (the content type is not checked)',
-    file: 'functions/maintenance/webhook-ingress.ts',
-  },
-  {
-    ingress: 'business-api',
-    input:
-      'POST /v1/work-orders with `__proto__`, duplicated keys (`"plant"` twice) or Content-Type text/plain',
-    observed: '201, the work order is created (last key wins, unknown keys stripped, content type ignored)',
-    file: 'shared/middleware.ts (ApiRequest.json) / functions/api/handler.ts',
-  },
-  {
-    ingress: 'business-api',
-    input:
-      "path traversal / SQL in path parameters: GET /v1/orders/..%2F..%2Fadmin/status, GET /v1/equipment/1' OR '1'='1, POST /v1/orders/..%2F..%2Fadmin/release",
-    observed: '404 in the end, but the raw value first reaches the SAP, MES and maintenance ports (lookups)',
-    file: 'functions/api/handler.ts (route does not validate orderNumber / equipmentId)',
-  },
-];
+/**
+ * Bad inputs that are accepted today. Empty since 2026-11-25: non-UTF-8 bodies, duplicated and
+ * prototype keys, the webhook's content type and the business API's path parameters are refused and
+ * catalogued above.
+ */
+export const KNOWN_GAPS: readonly KnownGap[] = [];

@@ -129,11 +129,16 @@ export const renderBadInputSection = (verdicts: readonly Verdict[]): string => {
     '',
     `### Known gaps (${KNOWN_GAPS.length}): bad input accepted today, not in the catalogue until fixed`,
     '',
-    '| Ingress | Input | What happens | Fix belongs in |',
-    '|---|---|---|---|',
-    ...KNOWN_GAPS.map(
-      (g) => `| ${g.ingress} | ${cell(g.input, 200)} | ${cell(g.observed, 200)} | ${cell(g.file, 120)} |`,
-    ),
+    ...(KNOWN_GAPS.length === 0
+      ? ['None: every gap found so far is refused and asserted in the catalogue above.']
+      : [
+          '| Ingress | Input | What happens | Fix belongs in |',
+          '|---|---|---|---|',
+          ...KNOWN_GAPS.map(
+            (g) =>
+              `| ${g.ingress} | ${cell(g.input, 200)} | ${cell(g.observed, 200)} | ${cell(g.file, 120)} |`,
+          ),
+        ]),
   ];
   return lines.join('\n');
 };

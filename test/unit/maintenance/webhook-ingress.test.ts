@@ -138,7 +138,7 @@ describe('MaintainX webhook ingress', () => {
 
   it.each([
     ['text/plain', 'content type "text/plain" is not supported; expected application/json'],
-    [undefined, 'content type "none" is not supported; expected application/json'],
+    [undefined, 'content type "(none)" is not supported; expected application/json'],
   ])('rejects a validly signed body sent as %s with 415', async (contentType, reason) => {
     const { deps, published } = setup();
     const request = signed(newWorkOrder, { event: 'NEW_WORK_ORDER' });
