@@ -27,7 +27,10 @@ export const registerReplay = (
     .description("replay archived events of a time window to the environment's bus (optionally one rule)")
     .requiredOption('--from <time>', 'start of the window, ISO 8601 with zone (inclusive)')
     .requiredOption('--to <time>', 'end of the window, ISO 8601 with zone (exclusive), not in the future')
-    .option('--rule <rule...>', 'deliver only to these rules (name, unique part of a name, or ARN)')
+    .option(
+      '--rule <rule...>',
+      'deliver only to these rules (name, ARN, or a part of the name: every rule containing it)',
+    )
     .option('--archive <name>', 'the archive to replay from (default: the environment archive)')
     .option('--json', 'machine-readable output')
     .option('--aws', 'act on AWS (standard credentials and region) instead of the local runtime')

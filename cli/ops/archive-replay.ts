@@ -160,7 +160,10 @@ export class ArchiveReplayOperations {
     };
   }
 
-  /** Rule ARNs by name (or ARN) on the archive's bus; an unknown rule is a NotFoundError naming the rules. */
+  /**
+   * Rule ARNs on the archive's bus for names, ARNs or parts of names (all rules containing the part);
+   * an unknown rule is a NotFoundError naming the rules.
+   */
   async ruleArns(busName: string, rules: readonly string[]): Promise<string[]> {
     if (rules.length === 0) return [];
     const known: { name: string; arn: string }[] = [];
@@ -170,19 +173,18 @@ export class ArchiveReplayOperations {
       for (const r of page.Rules ?? []) if (r.Name && r.Arn) known.push({ name: r.Name, arn: r.Arn });
       token = page.NextToken;
     } while (token);
-    return rules.map((wanted) => {
-      const hit =
-        known.find((r) => r.name === wanted || r.arn === wanted) ??
-        (known.filter((r) => r.name.includes(wanted)).length === 1
-          ? known.find((r) => r.name.includes(wanted))
-          : undefined);
-      if (!hit) {
+    const arns = rules.flatMap((wanted) => {
+      const exact = known.find((r) => r.name === wanted || r.arn === wanted);
+      // A part of a name selects every rule that has it, e.g. the per-plant rules of one route.
+      const hits = exact ? [exact] : known.filter((r) => r.name.includes(wanted));
+      if (hits.length === 0) {
         throw new NotFoundError(
           `no rule "${wanted}" on bus ${busName}; rules: ${known.map((r) => r.name).join(', ') || 'none'}`,
         );
       }
-      return hit.arn;
+      return hits.map((r) => r.arn);
     });
+    return [...new Set(arns)];
   }
 
   async replay(

@@ -204,6 +204,24 @@ describe('plantsync replay', () => {
     expect((error as Error).message).toMatch(reason);
   });
 
+  it('selects every rule whose name contains the given part', async () => {
+    const { io, error } = await cli([
+      'replay',
+      '--from',
+      '2026-11-24T00:00:00Z',
+      '--to',
+      '2026-11-24T01:00:00Z',
+      '--rule',
+      'Plantsync-dev-Ops-',
+      '--json',
+    ]);
+
+    expect(error).toBeUndefined();
+    const rules: string[] = JSON.parse(io.stdout()).rules;
+    expect(rules).toHaveLength(2);
+    expect(rules.join()).toMatch(/Forward.*Audit|Audit.*Forward/);
+  });
+
   it('refuses an unknown rule, naming the rules of the bus', async () => {
     const { error } = await cli([
       'replay',
