@@ -35,7 +35,7 @@ const program = new Command('npm start --')
   .option('--plants <n>', 'plants of the local configuration that take part', positive('--plants'), 2)
   .option('--seed <s>', 'seed of the simulated plant (same seed, same orders and faults)', 'plantsync')
   .option('--speed <x>', 'simulated ms per real ms', positive('--speed'), 1500)
-  .option('--budget <seconds>', 'real-time budget for the flows to finish', positive('--budget'), 150)
+  .option('--budget <seconds>', 'real-time budget for the flows to finish', positive('--budget'), 300)
   .option('--once', 'exit after the report; status 0 only if nothing was lost')
   .showHelpAfterError();
 

@@ -19,6 +19,8 @@ export interface ScenarioOptions {
   readonly budgetMs: number;
   /** Running tallies a progress display reads while the scenario runs. */
   readonly tally: { alerts: number };
+  /** Length of the simulated working day of `plant-day`, in hours. @default 24 */
+  readonly dayHours?: number;
 }
 
 export interface Counters {
@@ -157,11 +159,11 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
     machineFaults: true,
     run: async (session, options) => {
       const start = session.plant.clock.now();
-      const day = 24 * HOUR;
+      const day = (options.dayHours ?? 24) * HOUR;
       const releasing = releaseSpread(session, options.orders, day);
-      // Two condition alerts per plant on critical assets, at 6 h and 12 h.
+      // Two condition alerts per plant on critical assets, a quarter and half through the day.
       const alerting = (async () => {
-        for (const hour of [6, 12]) {
+        for (const hour of [day / HOUR / 4, day / HOUR / 2]) {
           await session.plant.clock.sleep(Math.max(0, start + hour * HOUR - session.plant.clock.now()));
           for (const code of session.plantCodes) {
             const equipment = criticalEquipment(session.plant, code)[options.tally.alerts % 2];
