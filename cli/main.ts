@@ -5,9 +5,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerTrace } from '../local/audit/trace-command';
 import { registerConsole } from '../local/console/console-command';
+import { registerLocal } from '../local/runtime/local-command';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { registerDlq } from './commands/dlq';
 import { registerEvents } from './commands/events';
+import { registerOrders } from './commands/orders';
+import { registerReconcile } from './commands/reconcile';
+import { registerReplay } from './commands/replay';
 import { registerTranslate } from './commands/translate';
 import { type Io, processIo } from './io';
 
@@ -22,6 +26,10 @@ export const buildProgram = (io: Io): Command => {
   registerTranslate(program, io);
   registerTrace(program, io);
   registerConsole(program, io);
+  registerLocal(program, io);
+  registerReplay(program, io);
+  registerOrders(program, io);
+  registerReconcile(program, io);
   return program;
 };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Drift, ReconciliationResult } from '../domain/reconciliation';
-import { reconcileEquipment, reconcileOrderStatus } from '../domain/reconciliation';
+import { orNotComparable, reconcileEquipment, reconcileOrderStatus } from '../domain/reconciliation';
 import { OPEN_ORDER_STATUSES, type OrderState } from '../domain/repository';
 import type { EventToPublish } from '../ports';
 import { ctxOf, parsePayload, TaskBase, type TaskFn, type WorkflowDeps } from './deps';
@@ -124,7 +124,7 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     const ctx = ctxOf(p);
     const [sap, mes, maintenance] = await Promise.all([
       deps.sap.listEquipment(ctx),
-      deps.mes.listEquipment(ctx),
+      orNotComparable(deps.mes.listEquipment(ctx)),
       deps.maintenance.listAssets(ctx),
     ]);
     const result = reconcileEquipment({ sap, mes, maintenance });
@@ -137,7 +137,10 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
   'reconciliation/order-status': async (payload) => {
     const p = parsePayload(Run, payload);
     const ctx = ctxOf(p);
-    const [sap, mes] = await Promise.all([deps.sap.listOrderStatuses(ctx), deps.mes.listOrderStatuses(ctx)]);
+    const [sap, mes] = await Promise.all([
+      deps.sap.listOrderStatuses(ctx),
+      orNotComparable(deps.mes.listOrderStatuses(ctx)),
+    ]);
     const result = reconcileOrderStatus(sap, mes);
     const events = driftEvents(p, 'order-status', result, deps.now().toISOString());
     if (events.length > 0) await deps.events.publish(events);
