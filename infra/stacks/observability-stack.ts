@@ -9,6 +9,9 @@ import type { EnvironmentConfig } from '../config/schema';
 import type { StatefulStack } from './stateful-stack';
 import type { StatelessStack } from './stateless-stack';
 
+/** Where an alarm's runbook lives in the repository (docs/runbooks/README.md indexes them). */
+const runbook = (name: string): string => `docs/runbooks/${name}.md`;
+
 export interface ObservabilityStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly stateful: StatefulStack;
@@ -101,7 +104,7 @@ export class ObservabilityStack extends Stack {
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         {
           threshold: 0,
-          description: `Dead letters in ${label}: find why in the message attributes, fix, then replay (docs/runbooks)`,
+          description: `Dead letters in ${label}: find why in the message attributes, fix, then replay. Runbook: ${runbook(`dlq-${label.replace(/^\d+-/, '')}`)}`,
         },
       );
     }
@@ -114,7 +117,7 @@ export class ObservabilityStack extends Stack {
         queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
         {
           threshold: maxAge.toSeconds(),
-          description: `Oldest message in ${label} is older than ${maxAge.toSeconds()} s: the consumer is stuck or throttled`,
+          description: `Oldest message in ${label} is older than ${maxAge.toSeconds()} s: the consumer is stuck or throttled. Runbook: ${runbook('oldest-message')}`,
         },
       );
     }
@@ -124,7 +127,7 @@ export class ObservabilityStack extends Stack {
         workflow.stateMachine.metricFailed({ period: Duration.minutes(5) }),
         {
           threshold: 0,
-          description: `Executions of ${name} failed: open the execution, its correlation id leads to the order`,
+          description: `Executions of ${name} failed: open the execution, its correlation id leads to the order. Runbook: ${runbook('workflow-failed')}`,
         },
       );
       this.alarm(
@@ -132,7 +135,7 @@ export class ObservabilityStack extends Stack {
         workflow.stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
         {
           threshold: 0,
-          description: `Executions of ${name} timed out`,
+          description: `Executions of ${name} timed out. Runbook: ${runbook('workflow-timed-out')}`,
         },
       );
     }
@@ -140,17 +143,17 @@ export class ObservabilityStack extends Stack {
       const dims = { service: KPI_SERVICE, plant: plant.code };
       this.alarm(`StuckOrders-${plant.code}`, this.kpi('OrdersStuck', dims, 'Maximum'), {
         threshold: 0,
-        description: `Orders in plant ${plant.code} are stuck longer than ${plant.sla.stuckOrderAfterMinutes} min`,
+        description: `Orders in plant ${plant.code} are stuck longer than ${plant.sla.stuckOrderAfterMinutes} min. Runbook: ${runbook('stuck-orders')}`,
       });
       this.alarm(`ReconciliationDrift-${plant.code}`, this.kpi('ReconciliationVariance', dims, 'Maximum'), {
         threshold: 0,
-        description: `Reconciliation found drift in plant ${plant.code}: see the ReconciliationDriftDetected events`,
+        description: `Reconciliation found drift in plant ${plant.code}: see the ReconciliationDriftDetected events. Runbook: ${runbook('reconciliation-drift')}`,
       });
     }
     const api = stateless.api.restApi;
     this.alarm('Api5xx', api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), {
       threshold: 0,
-      description: 'The API answered 5xx: see the access log and the function logs by request id',
+      description: `The API answered 5xx: see the access log and the function logs by request id. Runbook: ${runbook('api-5xx')}`,
     });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
