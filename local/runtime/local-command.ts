@@ -7,7 +7,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from '../../cli/io';
-import { down, type LocalUp, type UpOptions, up } from './cli';
+import type { LocalUp, UpOptions } from './cli';
+
+// Loaded on use: the runtime pulls in the emulators (and Node 22's node:sqlite), which the other
+// CLI commands do not need.
+const up = async (options: UpOptions) => (await import('./cli')).up(options);
+const down = async (stateDir: string, out: (line: string) => void) =>
+  (await import('./cli')).down(stateDir, out);
 
 export const LOCAL_STATE_DIR = join('.plantsync', 'local');
 
