@@ -79,7 +79,8 @@ export const environments: Readonly<Record<string, EnvironmentConfigInput>> = {
     workflowDefaults: {
       ackMaxAttempts: 3,
       maintenanceDurationMinutes: 120,
-      maintenanceHorizonHours: 72,
+      // A week: the simulated plants plan predictive work into their weekly windows (weekend, Sunday).
+      maintenanceHorizonHours: 168,
       approvalTimeoutHours: 1,
     },
     sap: {

@@ -39,6 +39,9 @@ export const plantsFor = (env: string): PlantInput[] => [
       orderTypes: ['PP01'],
       workCenters: { ASSY01: { line: 'L1' }, PRESS01: { line: 'L2', equipmentId: '10000021' } },
       defaultStorageLocation: '0001',
+      // Operational impacts of planned maintenance are posted to SAP PM whatever the plant's
+      // maintenance platform is.
+      maintenance: { notificationType: 'M2', orderType: 'PM01' },
     },
     shiftCalendar: threeShifts,
     maintenanceWindows: [{ name: 'weekend', days: ['SAT'], start: '06:00', durationMinutes: 720 }],
