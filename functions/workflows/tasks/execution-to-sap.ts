@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MaterialMovementRecorded, ProductionConfirmed } from '../../../events';
+import { recordKpi } from '../../../shared/kpi-metrics';
 import type { PostingKind } from '../domain/repository';
 import { BusinessRuleError } from '../errors';
 import { ctxOf, parsePayload, TaskBase, type TaskFn, type WorkflowDeps } from './deps';
@@ -64,7 +65,8 @@ export const executionToSapTasks = (deps: WorkflowDeps): Record<string, TaskFn> 
     const p = parsePayload(FactTask, payload);
     if (p.eventType !== 'ProductionConfirmed') return { found: false };
     const target = await deps.sap.findOrderOperation(ctxOf(p), p.fact.orderNumber, p.fact.operationNumber);
-    if (!target)
+    if (!target) {
+      recordKpi(deps.metrics, 'ConfirmationRejected', 1, p.plant);
       throw new BusinessRuleError(
         `SAP has no operation ${p.fact.operationNumber} on order ${p.fact.orderNumber}`,
         {
@@ -73,6 +75,7 @@ export const executionToSapTasks = (deps: WorkflowDeps): Record<string, TaskFn> 
           businessKey: { kind: 'order', value: p.fact.orderNumber },
         },
       );
+    }
     return { found: true, ...target };
   },
 
@@ -84,15 +87,22 @@ export const executionToSapTasks = (deps: WorkflowDeps): Record<string, TaskFn> 
     const claim = await deps.repo.claimPosting(p.plant, orderNumber, posting.kind, posting.id);
     if (claim.outcome === 'posted') return { outcome: 'duplicate', document: claim.document };
     let document: string;
-    if (p.eventType === 'ProductionConfirmed') {
-      const target = {
-        orderNumber: p.target.orderNumber ?? p.fact.orderNumber,
-        operationNumber: p.target.operationNumber ?? p.fact.operationNumber,
-        ...(p.target.confirmationGroup ? { confirmationGroup: p.target.confirmationGroup } : {}),
-      };
-      document = (await deps.sap.postConfirmation(ctxOf(p), target, p.fact)).sapDocument;
-    } else {
-      document = (await deps.sap.postGoodsMovement(ctxOf(p), p.fact)).materialDocument;
+    try {
+      if (p.eventType === 'ProductionConfirmed') {
+        const target = {
+          orderNumber: p.target.orderNumber ?? p.fact.orderNumber,
+          operationNumber: p.target.operationNumber ?? p.fact.operationNumber,
+          ...(p.target.confirmationGroup ? { confirmationGroup: p.target.confirmationGroup } : {}),
+        };
+        document = (await deps.sap.postConfirmation(ctxOf(p), target, p.fact)).sapDocument;
+      } else {
+        document = (await deps.sap.postGoodsMovement(ctxOf(p), p.fact)).materialDocument;
+      }
+    } catch (error) {
+      // SAP refused the posting for good (retries would not help): confirmation accuracy KPI.
+      if (error instanceof Error && (error.name === 'BusinessRuleError' || error.name === 'PermanentError'))
+        recordKpi(deps.metrics, 'ConfirmationRejected', 1, p.plant);
+      throw error;
     }
     await deps.repo.markPosted(p.plant, orderNumber, posting.kind, posting.id, document);
     deps.metrics.record(

@@ -1,3 +1,4 @@
+import { meterInterface } from '../../../shared/kpi-metrics';
 import { ValidationError } from '../errors';
 import { commonTasks } from './common';
 import { completionTasks } from './completion';
@@ -11,17 +12,31 @@ import { scheduledTasks } from './scheduled';
 
 export type { TaskFn, WorkflowDeps } from './deps';
 
-/** Every workflow task by the name the ASL passes in `task`. */
-export const createTaskRegistry = (deps: WorkflowDeps): Readonly<Record<string, TaskFn>> => ({
-  ...commonTasks(deps),
-  ...orderReleaseTasks(deps),
-  ...executionToSapTasks(deps),
-  ...downtimeTasks(deps),
-  ...predictiveTasks(deps),
-  ...completionTasks(deps),
-  ...scheduledTasks(deps),
-  ...inventoryTasks(deps),
+/**
+ * The connector ports counted per call for the integration failure rate KPI
+ * (SapCall*, MesCall*, MaintenanceCall* in shared/kpi-metrics).
+ */
+export const meteredDeps = (deps: WorkflowDeps): WorkflowDeps => ({
+  ...deps,
+  sap: meterInterface(deps.sap, 'sap', deps.metrics),
+  mes: meterInterface(deps.mes, 'mes', deps.metrics),
+  maintenance: meterInterface(deps.maintenance, 'maintenance', deps.metrics),
 });
+
+/** Every workflow task by the name the ASL passes in `task`. */
+export const createTaskRegistry = (unmetered: WorkflowDeps): Readonly<Record<string, TaskFn>> => {
+  const deps = meteredDeps(unmetered);
+  return {
+    ...commonTasks(deps),
+    ...orderReleaseTasks(deps),
+    ...executionToSapTasks(deps),
+    ...downtimeTasks(deps),
+    ...predictiveTasks(deps),
+    ...completionTasks(deps),
+    ...scheduledTasks(deps),
+    ...inventoryTasks(deps),
+  };
+};
 
 /** Runs the task named in the payload; an unknown name is a permanent ValidationError. */
 export const dispatchTask = async (registry: Readonly<Record<string, TaskFn>>, payload: unknown) => {
