@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { IntegrationMetrics, type KpiInterface, KpiMetrics, type KpiName } from '../../shared/kpi-metrics';
 import type { EnvironmentConfig } from '../config/schema';
 import type { StatefulStack } from './stateful-stack';
 import type { StatelessStack } from './stateless-stack';
@@ -26,6 +27,11 @@ export const METRICS_NAMESPACE = 'plantsync';
  * `plantsync` with dimensions `service` (Powertools default: the emitting connector) and `plant`.
  */
 export const BusinessMetrics = {
+  /** Every KPI metric of shared/kpi-metrics (the names functions emit), then the ones below. */
+  ...(Object.fromEntries(Object.entries(KpiMetrics).map(([name, m]) => [name, m.description])) as Record<
+    KpiName,
+    string
+  >),
   OrderSynchronisationLatency: 'seconds from SAP release to MES acknowledgement',
   DowntimeToMaintenanceResponseTime: 'seconds from DowntimeStarted to the maintenance notification',
   WorkOrderCompletionPosted: 'completed work orders whose labour, parts and cost reached SAP',
@@ -219,6 +225,37 @@ export class ObservabilityStack extends Stack {
       kpi('Sync exceptions raised', 'SyncExceptionRaised', 'Sum'),
       kpi('Reconciliation variance (%)', 'ReconciliationVariance', 'Maximum'),
       kpi('Work orders posted to SAP', 'WorkOrderCompletionPosted', 'Sum'),
+    );
+    const interfaces: readonly [KpiInterface, string][] = [
+      ['sap', 'SAP OData'],
+      ['mes', 'MES'],
+      ['maintenance', 'maintenance'],
+    ];
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Confirmation accuracy: posted / rejected / parked',
+        left: [
+          search('ConfirmationPosted', 'Sum', 'posted'),
+          search('ConfirmationRejected', 'Sum', 'rejected'),
+          search('ConfirmationParked', 'Sum', 'parked'),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Integration failure rate per interface (%)',
+        left: interfaces.map(([iface, label]) => {
+          const { succeeded, failed } = IntegrationMetrics[iface];
+          const sum = (metric: string) =>
+            `SUM(SEARCH('{${METRICS_NAMESPACE},plant,service} MetricName="${metric}"', 'Sum', 300))`;
+          return new cloudwatch.MathExpression({
+            expression: `100 * ${sum(failed)} / (${sum(succeeded)} + ${sum(failed)})`,
+            label,
+            period: Duration.minutes(5),
+          });
+        }),
+        width: 8,
+      }),
+      kpi('Exception resolution time p90 (s)', 'SyncExceptionResolutionTime', 'p90'),
     );
     this.dashboard.addWidgets(
       kpi('Confirmations parked (order unknown)', 'ConfirmationParked', 'Sum', 6),
