@@ -5,6 +5,8 @@
  * `plant`.
  */
 
+import { MetricUnit, metrics as powertools } from './observability';
+
 export type KpiUnit = 'Count' | 'Seconds' | 'Percent';
 
 /** The external interfaces whose success and failure counts make up the integration failure rate. */
@@ -109,6 +111,22 @@ export const IntegrationMetrics = {
 export interface KpiSink {
   record(name: string, value: number, unit: KpiUnit, plant: string): void;
 }
+
+/**
+ * A KpiSink writing CloudWatch EMF through the shared Powertools Metrics: one EMF document per record,
+ * flushed at once, with dimensions `service` (POWERTOOLS_SERVICE_NAME) and `plant`.
+ */
+export const emfKpiSink: KpiSink = {
+  record(name, value, unit, plant) {
+    const single = powertools.singleMetric();
+    single.addDimension('plant', plant);
+    single.addMetric(
+      name,
+      unit === 'Seconds' ? MetricUnit.Seconds : unit === 'Percent' ? MetricUnit.Percent : MetricUnit.Count,
+      value,
+    );
+  },
+};
 
 /** Records one KPI with the unit this module fixes for it. */
 export const recordKpi = (metrics: KpiSink, name: KpiName, value: number, plant: string): void => {

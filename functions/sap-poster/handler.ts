@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../shared/config';
 import { correlationHeaders } from '../../shared/correlation';
 import { ValidationError } from '../../shared/errors';
+import { emfKpiSink, recordKpi } from '../../shared/kpi-metrics';
 import {
   parseCanonicalEvent,
   type SqsBatchOptions,
@@ -65,7 +66,22 @@ const depsFromEnv = (): PosterDeps => {
 export const createPosterHandler = (resolve: () => PosterDeps = depsFromEnv, options: SqsBatchOptions = {}) =>
   sqsBatchHandler(async ({ body }) => {
     const event = parseCanonicalEvent(body, POSTED_EVENT_TYPES);
-    const outcome = await postToSap(event, resolve());
+    const deps = resolve();
+    const plant = event.detail.metadata.plant;
+    const confirmation = event.detailType === 'ProductionConfirmed';
+    let outcome: Awaited<ReturnType<typeof postToSap>>;
+    try {
+      outcome = await postToSap(event, deps);
+    } catch (error) {
+      // KPIs: integration failure rate (SAP) and confirmation accuracy; a business refusal is an answer.
+      const name = error instanceof Error ? error.name : '';
+      recordKpi(emfKpiSink, name === 'BusinessRuleError' ? 'SapCallSucceeded' : 'SapCallFailed', 1, plant);
+      if (confirmation && (name === 'BusinessRuleError' || name === 'PermanentError'))
+        recordKpi(emfKpiSink, 'ConfirmationRejected', 1, plant);
+      throw error;
+    }
+    recordKpi(emfKpiSink, 'SapCallSucceeded', 1, plant);
+    if (confirmation && outcome.status === 'posted') recordKpi(emfKpiSink, 'ConfirmationPosted', 1, plant);
     const metric = {
       posted: 'SapPostings',
       'already-posted': 'SapPostingsAlreadyDone',

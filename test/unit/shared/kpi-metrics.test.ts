@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import {
+  emfKpiSink,
   IntegrationMetrics,
   KpiMetrics,
   type KpiUnit,
@@ -99,5 +101,31 @@ describe('meterInterface', () => {
     const metered = meterInterface(port, 'sap', new Recorder());
 
     expect(metered.prefix).toBe('doc');
+  });
+});
+
+describe('emfKpiSink', () => {
+  it('writes one EMF document in namespace plantsync with the unit and the plant dimension', () => {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      recordKpi(emfKpiSink, 'ConfirmationRejected', 1, '1010');
+    } finally {
+      write.mockRestore();
+    }
+
+    const emf = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((d) => '_aws' in d) as {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: unknown[] }[] };
+      [key: string]: unknown;
+    };
+    const [directive] = emf._aws.CloudWatchMetrics;
+    expect(directive?.Namespace).toBe('plantsync');
+    expect(directive?.Dimensions.flat()).toContain('plant');
+    expect(directive?.Metrics).toEqual([{ Name: 'ConfirmationRejected', Unit: 'Count' }]);
+    expect(emf.plant).toBe('1010');
+    expect(emf.ConfirmationRejected).toBe(1);
   });
 });
