@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BusinessKey, SyncExceptionKind, System } from '../../../events';
+import { recordKpi } from '../../../shared/kpi-metrics';
 import { parsePayload, TaskBase, type TaskFn, type WorkflowDeps } from './deps';
 
 const RaiseSyncException = TaskBase.extend({
@@ -53,7 +54,7 @@ export const commonTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
         correlationId: p.correlationId,
       },
     ]);
-    deps.metrics.record('SyncExceptionRaised', 1, 'Count', p.plant);
+    recordKpi(deps.metrics, 'SyncExceptionRaised', 1, p.plant);
     return { exceptionId, kind: p.kind, owner: p.owner };
   },
 });

@@ -1,4 +1,5 @@
 import { WorkOrderCompleted } from '../../../events';
+import { recordKpi } from '../../../shared/kpi-metrics';
 import { ctxOf, parsePayload, TaskBase, type TaskFn, type WorkflowDeps } from './deps';
 
 const Completion = TaskBase.extend({ completion: WorkOrderCompleted.data });
@@ -32,7 +33,7 @@ export const completionTasks = (deps: WorkflowDeps): Record<string, TaskFn> => (
       status: 'POSTED',
       sapDocument,
     });
-    deps.metrics.record('WorkOrderCompletionPosted', 1, 'Count', p.plant);
+    recordKpi(deps.metrics, 'WorkOrderCompletionPosted', 1, p.plant);
     return { sapDocument };
   },
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DowntimeEnded, DowntimeStarted, MaintenancePlatform } from '../../../events';
+import { recordKpi } from '../../../shared/kpi-metrics';
 import { decideDowntime, faultKeyOf } from '../domain/downtime-dedup';
 import { TransientError } from '../errors';
 import {
@@ -129,7 +130,7 @@ export const downtimeTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     if (!(await deps.repo.saveFault({ ...rest, status: 'OPEN', notificationId: p.notificationId }, fault)))
       throw new TransientError(`fault ${p.faultKey} changed while recording`);
     const responseSeconds = secondsBetween(p.occurredAt, deps.now());
-    deps.metrics.record('DowntimeToMaintenanceResponseTime', responseSeconds, 'Seconds', p.plant);
+    recordKpi(deps.metrics, 'DowntimeToMaintenanceResponseTime', responseSeconds, p.plant);
     // An end that arrived while the notification was being created is applied right after.
     const downtime = await deps.repo.getDowntime(p.plant, p.downtime.downtimeId);
     return {

@@ -52,7 +52,7 @@ export const executionToSapTasks = (deps: WorkflowDeps): Record<string, TaskFn> 
         p.detail,
       );
       if (parked === 'parked') {
-        deps.metrics.record('ConfirmationParked', 1, 'Count', p.plant);
+        recordKpi(deps.metrics, 'ConfirmationParked', 1, p.plant);
         return { status: 'parked', orderNumber };
       }
       if (parked === 'already-parked') return { status: 'duplicate', orderNumber, reason: 'already parked' };
@@ -105,10 +105,10 @@ export const executionToSapTasks = (deps: WorkflowDeps): Record<string, TaskFn> 
       throw error;
     }
     await deps.repo.markPosted(p.plant, orderNumber, posting.kind, posting.id, document);
-    deps.metrics.record(
+    recordKpi(
+      deps.metrics,
       posting.kind === 'CONF' ? 'ConfirmationPosted' : 'GoodsMovementPosted',
       1,
-      'Count',
       p.plant,
     );
     return { outcome: 'posted', document };

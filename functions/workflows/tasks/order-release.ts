@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProductionOrderReleased } from '../../../events';
+import { recordKpi } from '../../../shared/kpi-metrics';
 import { decideOrderAction } from '../domain/order-lifecycle';
 import type { OrderState, OrderStatus } from '../domain/repository';
 import { TransientError } from '../errors';
@@ -118,7 +119,7 @@ export const orderReleaseTasks = (deps: WorkflowDeps): Record<string, TaskFn> =>
       return { ...rest, status: 'ACKNOWLEDGED', statusSince: now.toISOString(), mesJobId: p.ack.mesJobId };
     });
     const latencySeconds = secondsBetween(saved.releasedAt, now);
-    deps.metrics.record('OrderSynchronisationLatency', latencySeconds, 'Seconds', p.plant);
+    recordKpi(deps.metrics, 'OrderSynchronisationLatency', latencySeconds, p.plant);
     return { status: saved.status, latencySeconds };
   },
 

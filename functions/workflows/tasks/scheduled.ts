@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordKpi } from '../../../shared/kpi-metrics';
 import type { Drift, ReconciliationResult } from '../domain/reconciliation';
 import { orNotComparable, reconcileEquipment, reconcileOrderStatus } from '../domain/reconciliation';
 import { OPEN_ORDER_STATUSES, type OrderState } from '../domain/repository';
@@ -101,7 +102,7 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     // Published before it is marked: a retry after a crash re-publishes under the same idempotency key.
     const { rev: _rev, ...rest } = current;
     await deps.repo.saveOrder({ ...rest, stuckRaisedAt: now }, current);
-    deps.metrics.record('SyncExceptionRaised', 1, 'Count', p.plant);
+    recordKpi(deps.metrics, 'SyncExceptionRaised', 1, p.plant);
     return { outcome: 'raised', exceptionId };
   },
 
@@ -130,7 +131,7 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     const result = reconcileEquipment({ sap, mes, maintenance });
     const events = driftEvents(p, 'equipment-master', result, deps.now().toISOString());
     if (events.length > 0) await deps.events.publish(events);
-    deps.metrics.record('ReconciliationVariance', Number(result.variance) * 100, 'Percent', p.plant);
+    recordKpi(deps.metrics, 'ReconciliationVariance', Number(result.variance) * 100, p.plant);
     return { compared: result.compared, drifted: result.drifts.length, variance: result.variance };
   },
 
@@ -144,7 +145,7 @@ export const scheduledTasks = (deps: WorkflowDeps): Record<string, TaskFn> => ({
     const result = reconcileOrderStatus(sap, mes);
     const events = driftEvents(p, 'order-status', result, deps.now().toISOString());
     if (events.length > 0) await deps.events.publish(events);
-    deps.metrics.record('ReconciliationVariance', Number(result.variance) * 100, 'Percent', p.plant);
+    recordKpi(deps.metrics, 'ReconciliationVariance', Number(result.variance) * 100, p.plant);
     return { compared: result.compared, drifted: result.drifts.length, variance: result.variance };
   },
 });
