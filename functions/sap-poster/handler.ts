@@ -80,7 +80,7 @@ export const createPosterHandler = (resolve: () => PosterDeps = depsFromEnv, opt
         recordKpi(emfKpiSink, 'ConfirmationRejected', 1, plant);
       throw error;
     }
-    recordKpi(emfKpiSink, 'SapCallSucceeded', 1, plant);
+    if (outcome.status !== 'skipped') recordKpi(emfKpiSink, 'SapCallSucceeded', 1, plant);
     if (confirmation && outcome.status === 'posted') recordKpi(emfKpiSink, 'ConfirmationPosted', 1, plant);
     const metric = {
       posted: 'SapPostings',
