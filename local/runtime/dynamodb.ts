@@ -33,8 +33,25 @@ function jarDirectory(): string {
   return join(libDir, version);
 }
 
-/** Starts DynamoDB Local in memory on a free loopback port (shared DB: every caller sees the same tables). */
+class PortTakenError extends Error {}
+
+/**
+ * Starts DynamoDB Local in memory on a free loopback port (shared DB: every caller sees the same tables).
+ * Between choosing a free port and the JVM binding it another process may take it; then it retries on
+ * a new port.
+ */
 export async function startDynamoDbLocal(log: (line: string) => void): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(log);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
+      log(`DynamoDB Local: ${error.message}; retrying on another port`);
+    }
+  }
+}
+
+async function startOnFreePort(log: (line: string) => void): Promise<DynamoDbLocal> {
   const port = await freePort();
   const dir = jarDirectory();
   const child = spawn(
@@ -66,11 +83,20 @@ export async function startDynamoDbLocal(log: (line: string) => void): Promise<D
   const url = `http://127.0.0.1:${port}`;
   const client = adminClient(url);
   const started = Date.now();
+  const exited = () => {
+    if (child.exitCode === null) return;
+    client.destroy();
+    if (/BindException|Address already in use/.test(output))
+      throw new PortTakenError(`port ${port} was taken`);
+    throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+  };
   for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+    exited();
     try {
       await client.send(new ListTablesCommand({}));
+      // The answer may have come from whoever took the port: only a live child counts.
+      await new Promise((r) => setTimeout(r, 50));
+      exited();
       break;
     } catch (error) {
       if (Date.now() - started > 30_000) {
