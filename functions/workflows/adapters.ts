@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ownership, type System } from '../../events';
 import { loadConfig } from '../../shared/config';
-import { MetricUnit, metrics } from '../../shared/observability';
+import { emfKpiSink } from '../../shared/kpi-metrics';
 import { EventPublisher } from '../../shared/publisher';
 import { DynamoStore } from './domain/dynamo-store';
 import { CorrelationRepository } from './domain/repository';
@@ -86,16 +86,7 @@ export class StepFunctionsCallbacks implements TaskCallbackPort {
   }
 }
 
-export const powertoolsMetrics: MetricsPort = {
-  record(name, value, unit, plant) {
-    const single = metrics.singleMetric();
-    single.addDimension('plant', plant);
-    single.addMetric(
-      name,
-      unit === 'Seconds' ? MetricUnit.Seconds : unit === 'Percent' ? MetricUnit.Percent : MetricUnit.Count,
-      value,
-    );
-  },
-};
+/** EMF metrics through the shared Powertools instance (the one KPI sink every function uses). */
+export const powertoolsMetrics: MetricsPort = emfKpiSink;
 
 export const loadWorkflowConfig = () => loadConfig(WorkflowConfig);
