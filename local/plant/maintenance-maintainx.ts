@@ -347,6 +347,18 @@ export class SimulatedMaintainx {
       }
     }
     const skipWebhook = ['true', '1', 'yes'].includes(request.url.searchParams.get('skipWebhook') ?? '');
+    if (path === '/v1/assets' && request.method === 'GET') {
+      // The organisation's assets (one page: a plant has a few dozen machines), each carrying the SAP
+      // equipment number in the equipment custom field, as MaintainX returns with expand=extra_fields.
+      return json(200, {
+        assets: tenant.master.equipment.map((e) => ({
+          id: e.maintainxAssetId,
+          name: e.description,
+          extraFields: { [this.equipmentField]: e.equipmentId },
+        })),
+        nextCursor: null,
+      });
+    }
     const m = /^\/v1\/(workrequests|workorders)(?:\/(\d+))?(?:\/(status|costs))?$/.exec(path);
     if (!m) return errors(404, `No route ${request.method} ${path}`);
     const [, resource, idText, sub] = m;

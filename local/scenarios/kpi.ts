@@ -28,6 +28,13 @@ export interface PlatformView {
   /** EventBridge billable events (64 KB chunks) the bus metered. */
   readonly billableEvents: number;
   readonly expressStateMachines: ReadonlySet<string>;
+  /** The reconciliation runs made at the end of the scenario (none: the KPI says it did not run). */
+  readonly reconciliationRuns?: readonly {
+    readonly plant: string;
+    readonly status: string;
+    readonly variance?: string;
+    readonly error?: string;
+  }[];
 }
 
 export interface RunInfo {
@@ -61,7 +68,13 @@ export interface KpiReport {
     readonly byKind: Readonly<Record<string, number>>;
     readonly resolutionMs: Summary;
   };
-  readonly reconciliation: { readonly driftEvents: number; readonly maxVariance: number };
+  readonly reconciliation: {
+    /** Runs that completed; 0 means the variance below was not measured. */
+    readonly runs: number;
+    readonly failed: readonly string[];
+    readonly driftEvents: number;
+    readonly maxVariance: number;
+  };
   readonly workOrderCompletionVisibility: {
     readonly completedInPlatform: number;
     readonly seenByPlantsync: number;
@@ -198,8 +211,16 @@ export const computeKpis = (plant: SimulatedPlant, platform: PlatformView, run: 
       resolutionMs: summarize(resolutionMs),
     },
     reconciliation: {
+      runs: (platform.reconciliationRuns ?? []).filter((r) => r.status === 'SUCCEEDED').length,
+      failed: (platform.reconciliationRuns ?? [])
+        .filter((r) => r.status !== 'SUCCEEDED')
+        .map((r) => `plant ${r.plant}: ${r.status}${r.error ? ` ${r.error}` : ''}`),
       driftEvents: drift.length,
-      maxVariance: Math.max(0, ...drift.map((e) => Number(dataOf(e).variance ?? 0))),
+      maxVariance: Math.max(
+        0,
+        ...drift.map((e) => Number(dataOf(e).variance ?? 0)),
+        ...(platform.reconciliationRuns ?? []).map((r) => Number(r.variance ?? 0)),
+      ),
     },
     workOrderCompletionVisibility: {
       completedInPlatform,

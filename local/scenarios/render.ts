@@ -12,6 +12,13 @@ const usd = (v: number) => `$${v < 0.01 ? v.toFixed(5) : v.toFixed(3)}`;
 const p50p95 = (s: Summary) =>
   s.count === 0 ? 'no samples' : `p50 ${ms(s.p50)} · p95 ${ms(s.p95)} (n=${s.count})`;
 
+const reconciliationText = (r: KpiReport): string => {
+  const { runs, failed, maxVariance, driftEvents } = r.reconciliation;
+  const failures = failed.length > 0 ? `; failed: ${failed.join('; ')}` : '';
+  if (runs === 0) return `not measured (no reconciliation run completed${failures})`;
+  return `${pct(maxVariance)} over ${runs} plant run(s), ${driftEvents} drift events${failures}`;
+};
+
 /** The verdict line: zero loss or what was lost. */
 export const verdict = (r: KpiReport): string[] => {
   const z = r.zeroLoss;
@@ -53,7 +60,7 @@ export const renderText = (r: KpiReport): string => {
             .join(', ')})`
         : ''
     }`,
-    `  reconciliation variance            ${pct(r.reconciliation.maxVariance)} (${r.reconciliation.driftEvents} drift events)`,
+    `  reconciliation variance            ${reconciliationText(r)}`,
     `  work-order completion visibility   ${pct(r.workOrderCompletionVisibility.ratio)} (${r.workOrderCompletionVisibility.seenByPlantsync} of ${r.workOrderCompletionVisibility.completedInPlatform})`,
     `  dead letters                       ${r.deadLetters.total}${
       r.deadLetters.total
@@ -97,8 +104,8 @@ export const renderHtml = (r: KpiReport): string => {
     kpi('Exceptions raised / resolved', `${r.exceptions.raised} / ${r.exceptions.resolved}`),
     kpi(
       'Reconciliation variance',
-      pct(r.reconciliation.maxVariance),
-      ` ${r.reconciliation.driftEvents} drift events`,
+      r.reconciliation.runs > 0 ? pct(r.reconciliation.maxVariance) : 'not measured',
+      ` ${reconciliationText(r)}`,
     ),
     kpi('Work-order completion visibility', pct(r.workOrderCompletionVisibility.ratio)),
     kpi('Dead letters', String(r.deadLetters.total)),

@@ -287,3 +287,16 @@ describe('simulated MaintainX webhook shapes', () => {
     ]);
   });
 });
+
+describe('simulated MaintainX assets', () => {
+  it("lists the organisation's assets so the connector can reconcile them with SAP equipment", async () => {
+    await start();
+    const { client } = connector();
+
+    const assets = await client.listAssets();
+
+    const master = mx.configFor('1000').assets;
+    expect(assets.map((a) => a.equipmentId).sort()).toEqual(Object.keys(master).sort());
+    expect(assets.every((a) => (a.description ?? '').length > 0)).toBe(true);
+  });
+});
